@@ -1,0 +1,51 @@
+package dnd.common.compose;
+
+import dnd.common.tensor.FloatTensor;
+import java.util.List;
+
+/**
+ * One job's composition as a pure state machine (no I/O, no threads). Whoever drives it (the
+ * coordinator's job actor over gRPC, or {@code LocalSampler} over in-process denoisers) repeats:
+ * <pre>
+ *   while (!c.done()) {
+ *     outputs = run c.stepRequests() on the players' models
+ *     guidance = c.acceptStep(outputs)             // solves the game when the method has one
+ *     grads = run guidance on the players' models  // empty list when guidance is empty
+ *     report = c.acceptGuidance(grads)             // blends, adds seeded noise, advances
+ *   }
+ * </pre>
+ * Everything is determined by (players, method, options, seed): the same inputs give the same bits.
+ */
+public interface Composition {
+
+    boolean done();
+
+    /** 0-based index of the current step. */
+    int stepIndex();
+
+    int totalSteps();
+
+    /** What each player must compute for the current step, one entry per player, in player order. */
+    List<PlayerRequest> stepRequests();
+
+    /**
+     * Feeds the step outputs (one per player, in player order) and returns what guidance each
+     * player must compute; an empty list when the method needs none this step.
+     */
+    List<GuidanceRequest> acceptStep(List<PlayerOutput> outputs);
+
+    /** Feeds the guidance gradients (same order as requested; empty when none) and advances one step. */
+    StepReport acceptGuidance(List<FloatTensor> gradients);
+
+    /** The final latent [C,H,W]; only when {@link #done()}. */
+    FloatTensor result();
+
+    /** What one player's model computes for one step: x is [C,H,W]; t and s as in spec 1.2 (s < 0: final). */
+    record PlayerRequest(int player, FloatTensor x, long t, long s, boolean needsAttention) {}
+
+    /** One player's answer: eps under its context and the null context [C,H,W], and its item-token attention [h,w] (null when not asked). */
+    record PlayerOutput(FloatTensor epsCond, FloatTensor epsUncond, FloatTensor attention) {}
+
+    /** Guidance one player must compute: the VJP of sum(weights * normalised item attention) at x; weights is [h,w]. */
+    record GuidanceRequest(int player, FloatTensor x, long t, FloatTensor weights) {}
+}
