@@ -12,6 +12,7 @@ TorchScript module:
 
 Usage:
   /usr/bin/python3 training/export.py --ckpt /tmp/train/apparel/ckpt.pt --out models/apparel
+  /usr/bin/python3 training/export.py --verify models/fixture     (load back, call both methods)
 """
 import argparse
 import json
@@ -171,9 +172,16 @@ def _norm(a):
 if __name__ == "__main__":
     torch.set_num_threads(1)
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--ckpt")
+    ap.add_argument("--out")
     ap.add_argument("--no-ema", action="store_true")
+    ap.add_argument("--verify", help="model dir: load model.pt back and check both methods")
     a = ap.parse_args()
+    if a.verify:
+        with open(os.path.join(a.verify, "model.json")) as f:
+            card = json.load(f)
+        verify_file(os.path.join(a.verify, card["file"]), card)
+        print("verified", a.verify)
+        sys.exit(0)
     card = export(a.ckpt, a.out, use_ema=not a.no_ema)
     print("exported", a.out, "step", card["training_steps"])
