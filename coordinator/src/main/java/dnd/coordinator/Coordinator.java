@@ -1,5 +1,6 @@
 package dnd.coordinator;
 
+import dnd.common.cluster.DndCluster;
 import dnd.coordinator.directory.NodeDirectory;
 import dnd.coordinator.grpc.ComposerServer;
 import dnd.coordinator.grpc.NodeChannels;
@@ -19,7 +20,7 @@ import org.apache.pekko.cluster.typed.Join;
  */
 public final class Coordinator implements AutoCloseable {
 
-    public static final String ROLE = "coordinator";
+    public static final String ROLE = DndCluster.ROLE_COORDINATOR;
 
     private final ActorRef<NodeDirectory.Command> directory;
     private final ActorRef<JobManager.Command> jobs;
@@ -43,7 +44,7 @@ public final class Coordinator implements AutoCloseable {
      * coordinator is then the oldest member, which the split-brain resolver keeps).
      */
     public static ActorSystem<Void> member(String host, int clusterPort, List<String> seeds, List<String> roles) {
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), MemberConfig.SYSTEM_NAME, MemberConfig.of(host, clusterPort, seeds, roles));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME, DndCluster.memberConfig(host, clusterPort, roles, seeds));
         if (seeds.isEmpty()) {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
