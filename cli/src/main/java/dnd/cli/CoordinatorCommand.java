@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
                 "and serves the Composer gRPC API (Compose, ListModels, Cluster, Cancel; health and reflection on)."})
 final class CoordinatorCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind and advertise (gRPC and cluster). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--host", description = "Address to bind and advertise (gRPC and cluster). Default: dnd.coordinator.host (127.0.0.1).")
     String host;
 
-    @Option(names = "--port", defaultValue = "7000", description = "Composer gRPC port. Default: ${DEFAULT-VALUE}.")
-    int port;
+    @Option(names = "--port", description = "Composer gRPC port. Default: dnd.coordinator.grpc-port (7000).")
+    Integer port;
 
     @Option(names = "--cluster-port", defaultValue = "2551", description = "Pekko cluster (Artery) port. Default: ${DEFAULT-VALUE}.")
     int clusterPort;
@@ -39,7 +39,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CoordinatorSettings d = CoordinatorSettings.from(ConfigFactory.load());
-        CoordinatorSettings settings = new CoordinatorSettings(host, port, stepDeadline != null ? stepDeadline : d.stepDeadline(),
+        if (host == null) host = d.host();
+        CoordinatorSettings settings = new CoordinatorSettings(host, port != null ? port : d.grpcPort(), stepDeadline != null ? stepDeadline : d.stepDeadline(),
                 gracePeriod != null ? gracePeriod : d.gracePeriod(), d.retryInterval(), d.describeTimeout(), d.maxPlayers(), d.maxImages());
         ActorSystem<Void> system = Coordinator.member(host, clusterPort, seeds, List.of(Coordinator.ROLE));
         Coordinator coordinator;
