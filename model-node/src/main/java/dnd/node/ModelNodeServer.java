@@ -161,6 +161,14 @@ public final class ModelNodeServer implements AutoCloseable {
 
     public Optional<ActorSystem<?>> actorSystem() { return Optional.ofNullable(system); }
 
+    /** host:port of this node's cluster member (Artery), when clustered. */
+    public Optional<String> clusterEndpoint() {
+        return actorSystem().map(sys -> {
+            var a = Cluster.get(sys).selfMember().address();
+            return a.getHost().orElse("?") + ":" + (a.getPort().isPresent() ? a.getPort().get() : -1);
+        });
+    }
+
     /** Completes when the node has stopped (after {@link #close()}, SIGTERM, or being downed). */
     public CompletionStage<Done> whenTerminated() { return terminated; }
 
