@@ -112,6 +112,19 @@ final class LocalCluster implements AutoCloseable {
         throw new AssertionError("replicas " + wanted + " not registered within " + timeout.toSeconds() + " s; coordinator sees " + seen + "; logs in " + logs);
     }
 
+    /** Waits until the coordinator lists the given number of refused replicas of a model. */
+    void awaitRefused(String model, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertAlive();
+            boolean seen = composer().withDeadlineAfter(2, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
+                    .stream().anyMatch(m -> m.getCard().getName().equals(model) && m.getRefusedCount() >= count);
+            if (seen) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError(count + " refused replica(s) of " + model + " not listed within " + timeout.toSeconds() + " s; logs in " + logs);
+    }
+
     private void assertAlive() {
         for (Proc p : procs)
             if (!p.process.isAlive() && p.process.exitValue() != 137 && p.process.exitValue() != 0)
