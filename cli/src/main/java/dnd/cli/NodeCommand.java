@@ -81,7 +81,21 @@ public final class NodeCommand implements Callable<Integer> {
                 + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
                 + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
         System.out.flush();
+        onTermination(node);
         node.whenTerminated().toCompletableFuture().join();
         return 0;
+    }
+
+    /**
+     * SIGTERM / SIGINT: a graceful stop (deregister, finish in-flight requests, leave the cluster)
+     * followed by exit status 0, so service managers see a clean stop rather than 143.
+     */
+    private static void onTermination(ModelNodeServer node) {
+        try {
+            for (String name : new String[]{"TERM", "INT"})
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(node::close, "dnd-node-stop").start());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no signal support here: the JVM's shutdown hook (Pekko's CoordinatedShutdown) still stops the node gracefully
+        }
     }
 }
