@@ -50,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        Logging.quietUnlessAsked();
         Files.createDirectories(out);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Options.defaults(models), System.err);
              ComposerClient client = new ComposerClient(cluster.target())) {

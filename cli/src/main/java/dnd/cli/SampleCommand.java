@@ -67,6 +67,7 @@ final class SampleCommand implements Callable<Integer> {
             return 2;
         }
         if (coordinator != null) return run(coordinator, request.build());
+        Logging.quietUnlessAsked();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Options.defaults(models), System.err)) {
             return run(cluster.target(), request.build());
         }
