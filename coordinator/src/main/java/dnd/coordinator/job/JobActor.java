@@ -83,6 +83,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Phase phase;
     private List<Composition.PlayerRequest> stepRequests;
     private List<Composition.GuidanceRequest> guidanceRequests;
+    private int guidanceOffset;
     private Object[] answers;
     private long[] attemptOf;
     private int pending;
@@ -138,7 +139,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         if (composition.done()) return finishImage();
         phase = Phase.STEP;
         stepRequests = composition.stepRequests();
-        return fanOut(stepRequests.size());
+        // Guidance known before the step's outputs ("previous allocation" variant) rides along: one round trip per step.
+        guidanceRequests = composition.prefetchGuidance();
+        guidanceOffset = stepRequests.size();
+        return fanOut(stepRequests.size() + guidanceRequests.size());
     }
 
     private Behavior<Command> fanOut(int slots) {
@@ -150,17 +154,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> stepAnswered() {
-        List<Composition.PlayerOutput> outputs = new ArrayList<>(answers.length);
-        for (Object o : answers) outputs.add((Composition.PlayerOutput) o);
-        guidanceRequests = composition.acceptStep(outputs);
-        if (guidanceRequests.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        List<Composition.PlayerOutput> outputs = new ArrayList<>(stepRequests.size());
+        for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PlayerOutput) answers[i]);
+        List<Composition.GuidanceRequest> wanted = composition.acceptStep(outputs);
+        if (wanted.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        if (wanted.size() == guidanceRequests.size()) return guidanceAnswered(); // prefetched with the step
         phase = Phase.GUIDANCE;
+        guidanceRequests = wanted;
+        guidanceOffset = 0;
         return fanOut(guidanceRequests.size());
     }
 
     private Behavior<Command> guidanceAnswered() {
-        List<FloatTensor> grads = new ArrayList<>(answers.length);
-        for (Object o : answers) grads.add((FloatTensor) o);
+        List<FloatTensor> grads = new ArrayList<>(guidanceRequests.size());
+        for (int i = 0; i < guidanceRequests.size(); i++) grads.add((FloatTensor) answers[guidanceOffset + i]);
         return stepDone(composition.acceptGuidance(grads));
     }
 
@@ -185,8 +192,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     // ---- fan-out with failover --------------------------------------------------------------------
 
+    /** Whether a fan-out slot is a step request (else a guidance request, at slot - guidanceOffset). */
+    private boolean isStepSlot(int slot) { return phase == Phase.STEP && slot < stepRequests.size(); }
+
     private PlayerSpec playerOf(int slot) {
-        int player = phase == Phase.STEP ? stepRequests.get(slot).player() : guidanceRequests.get(slot).player();
+        int player = isStepSlot(slot) ? stepRequests.get(slot).player() : guidanceRequests.get(slot - guidanceOffset).player();
         return plan.players().get(player);
     }
 
@@ -208,9 +218,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         long requestId = ++nextRequestId;
         DenoiseRequest request;
         try {
-            request = phase == Phase.STEP
+            request = isStepSlot(slot)
                     ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image))
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot));
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset));
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
@@ -250,7 +260,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem == null) {
             try {
-                answers[msg.slot] = phase == Phase.STEP
+                answers[msg.slot] = isStepSlot(msg.slot)
                         ? NodeRequests.output(msg.reply.getStep(), player.card(), stepRequests.get(msg.slot).needsAttention())
                         : NodeRequests.gradient(msg.reply.getGuidance(), player.card());
             } catch (IllegalArgumentException e) {
