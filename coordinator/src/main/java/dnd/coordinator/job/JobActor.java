@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -59,6 +60,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private record RetryLater(long attempt, int slot) implements Command {}
 
+    private record ReplicaLeft(String endpoint) implements Command {}
+
     private enum Phase { STEP, GUIDANCE }
 
     private final JobPlan plan;
@@ -86,6 +89,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private int guidanceOffset;
     private Object[] answers;
     private long[] attemptOf;
+    private String[] endpointOf;
     private int pending;
     private long nextAttempt;
     private long nextRequestId;
@@ -106,6 +110,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         this.directory = directory;
         this.channels = channels;
         this.topic = topic;
+        ActorRef<NodeDirectory.ReplicaLeft> left = ctx.messageAdapter(NodeDirectory.ReplicaLeft.class, l -> new ReplicaLeft(l.endpoint()));
+        ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(NodeDirectory.ReplicaLeft.class, left));
         askSnapshot(Start::new);
     }
 
@@ -116,6 +122,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(Replied.class, this::onReplied)
                 .onMessage(Redispatch.class, this::onRedispatch)
                 .onMessage(RetryLater.class, this::onRetryLater)
+                .onMessage(ReplicaLeft.class, this::onReplicaLeft)
                 .onMessage(Cancel.class, this::onCancel)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
@@ -148,6 +155,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> fanOut(int slots) {
         answers = new Object[slots];
         attemptOf = new long[slots];
+        endpointOf = new String[slots];
         pending = slots;
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
         return next();
@@ -205,6 +213,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         String model = player.card().name();
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
+        endpointOf[slot] = null;
         List<DirectorySnapshot.Replica> live = snapshot.replicas(model);
         Set<String> bad = excluded.getOrDefault(model, Set.of());
         List<String> candidates = live.stream().map(DirectorySnapshot.Replica::endpoint).filter(e -> !bad.contains(e)).toList();
@@ -215,6 +224,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         // Spread jobs over replicas; which replica serves a step does not change the bits.
         String endpoint = candidates.get(Math.floorMod(plan.jobId().hashCode() + slot, candidates.size()));
         DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
+        endpointOf[slot] = endpoint;
         long requestId = ++nextRequestId;
         DenoiseRequest request;
         try {
@@ -269,6 +279,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
         attemptOf[msg.slot] = 0;
+        endpointOf[msg.slot] = null;
         failingSince.remove(player.card().name());
         if (--pending > 0) return this;
         return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
@@ -289,8 +300,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         directory.tell(new NodeDirectory.ReplicaFailed(endpoint, why));
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
+        endpointOf[slot] = null;
         askSnapshot(s -> new Redispatch(attempt, slot, s));
         return this;
+    }
+
+    /** A replica left the cluster: its unanswered requests are retried elsewhere now, not at the deadline. */
+    private Behavior<Command> onReplicaLeft(ReplicaLeft msg) {
+        if (finished || composition == null || endpointOf == null) return next();
+        for (int slot = 0; slot < endpointOf.length; slot++) {
+            if (attemptOf[slot] != 0 && answers[slot] == null && msg.endpoint.equals(endpointOf[slot]))
+                failover(slot, msg.endpoint, playerOf(slot).card().name(), new IllegalStateException("replica left the cluster (stopped or unreachable)"));
+        }
+        return next();
     }
 
     private Behavior<Command> onRedispatch(Redispatch msg) {
