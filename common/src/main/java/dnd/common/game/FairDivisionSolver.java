@@ -318,6 +318,13 @@ public final class FairDivisionSolver {
             for (int t = termStart[r]; t < termStart[r + 1]; t++) dTheta[termPair[t]] += dir[r] * termCoef[t];
         double tilt = 0;
         for (int pair = 0; pair < dTheta.length; pair++) tilt = Math.max(tilt, Math.abs(dTheta[pair]) * uColMax[pairA[pair]]);
+        // per row too: dependent rows (equitable, stacked) can move far along directions that leave theta unchanged
+        for (int r = 0; r < k; r++) {
+            double cm = 0;
+            for (int t = termStart[r]; t < termStart[r + 1]; t++) cm = Math.max(cm, Math.abs(termCoef[t]) * uColMax[pairA[termPair[t]]]);
+            double move = dir[r] < 0 ? Math.min(-dir[r], lambda[r]) : dir[r];   // a decrease stops at the bound
+            tilt = Math.max(tilt, move * cm);
+        }
         double step = tilt > MAX_TILT ? MAX_TILT / tilt : 1;
         for (int attempt = 0; attempt < 60; attempt++, step *= 0.5) {
             double descent = 0, moved = 0;
