@@ -89,13 +89,8 @@ def make_card(cfg, step, extra_desc=""):
         "recommended_steps": 25,
         "pixel_range": [-1, 1],
         "capabilities": ["eps", "attention", "utility_grad"],
-        "context_convention": {
-            "colour_item": ["<start>", "<item>", "<colour>", "<pad>"],
-            "item": ["<start>", "<item>", "<pad>", "<pad>"],
-            "unconditional": ["<start>", "<null>", "<pad>", "<pad>"],
-            "utility_token_position": 1},
-        "training_steps": int(step),
-        "description": cfg.get("description", "") + extra_desc,
+        "description": cfg.get("description", "") + " Checkpoint: %d training steps." % int(step)
+        + extra_desc,
     }
     if cfg.get("fixture"):
         card["fixture"] = True
@@ -184,4 +179,4 @@ if __name__ == "__main__":
         print("verified", a.verify)
         sys.exit(0)
     card = export(a.ckpt, a.out, use_ema=not a.no_ema)
-    print("exported", a.out, "step", card["training_steps"])
+    print("exported", a.out)

@@ -173,7 +173,9 @@ if __name__ == "__main__":
     ap.add_argument("--clip-too", action="store_true")
     a = ap.parse_args()
     m, card = load(a.name)
-    res = {"model": a.name, "training_steps": card.get("training_steps")}
+    import re
+    mm = re.search(r"Checkpoint: (\d+) training steps", card.get("description", ""))
+    res = {"model": a.name, "training_steps": int(mm.group(1)) if mm else None}
     res["attention"] = attention_ratio(m, card)
     print(json.dumps(res, indent=1), flush=True)
     if not a.skip_samples:
