@@ -118,8 +118,9 @@ final class EvalCommand implements Callable<Integer> {
             var resultJson = ResultsJson.of(scores, plan);
             String command = "./dnd eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             writer.ifPresent(w -> w.results(resultJson, ResultsTable.markdown(scores), command));
-            if (json) System.out.println(ResultsJson.pretty(resultJson));
-            else System.out.print(markdown ? ResultsTable.markdown(scores) : ResultsTable.text(scores));
+            java.io.PrintWriter stdout = spec.commandLine().getOut();
+            stdout.print(json ? ResultsJson.pretty(resultJson) + "\n" : markdown ? ResultsTable.markdown(scores) : ResultsTable.text(scores));
+            stdout.flush();
             return 0;
         }
     }
