@@ -23,7 +23,7 @@ final class ClusterCommand implements Callable<Integer> {
             System.out.printf("coordinator %s: %d member(s), %d running job(s)%n", coordinator, c.getMembersCount(), c.getRunningJobs());
             System.out.println("members:");
             for (Member m : c.getMembersList())
-                System.out.printf("  %-40s %-12s roles %s%n", m.getAddress(), m.getStatus(), String.join(",", m.getRolesList()));
+                System.out.printf("  %-40s %-12s roles %s%n", m.getAddress(), m.getStatus(), String.join(",", m.getRolesList().stream().filter(r -> !r.startsWith("dc-")).toList()));
             System.out.println("models:");
             for (ModelInfo m : c.getModelsList()) {
                 System.out.printf("  %-14s sha256 %-14s %d live replica(s)%n", m.getCard().getName(), abbrev(m.getCard().getSha256()), m.getReplicasCount());

@@ -30,7 +30,7 @@ final class ModelsCommand implements Callable<Integer> {
     static void print(ModelInfo m) {
         var c = m.getCard();
         System.out.printf("%s  (version %s, %s%s, sha256 %s)%n", c.getName(), c.getVersion().isEmpty() ? "-" : c.getVersion(), c.getBackend(),
-                c.getSynthetic() ? ", synthetic" : "", c.getSha256().length() > 12 ? c.getSha256().substring(0, 12) : c.getSha256());
+                c.getSynthetic() ? ", NOT A REAL MODEL" : "", c.getSha256().length() > 12 ? c.getSha256().substring(0, 12) : c.getSha256());
         System.out.printf("  items: %s%n  colours: %s%n  latent %s, %d recommended steps, guidance %.1f%n",
                 String.join(", ", c.getItemsList()), c.getColoursList().isEmpty() ? "-" : String.join(", ", c.getColoursList()),
                 c.getLatentShapeList(), c.getRecommendedSteps(), c.getGuidanceScale());

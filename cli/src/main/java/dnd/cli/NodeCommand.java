@@ -57,6 +57,9 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (0: libtorch's default).")
     Integer threads;
 
+    @Option(names = "--device", description = "Where a TorchScript model runs: cpu, gpu or gpu:N (gpu needs a CUDA libtorch: PYTORCH_LIBRARY_PATH, see docs/operations.md).")
+    String device;
+
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
@@ -75,13 +78,28 @@ public final class NodeCommand implements Callable<Integer> {
                 maxMessageBytes != null ? maxMessageBytes : c.getInt("max-message-bytes"),
                 threads != null ? threads : c.getInt("threads"),
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
-                nodeId != null ? nodeId : "");
+                nodeId != null ? nodeId : "",
+                device != null ? device : c.getString("device"));
         ModelNodeServer node = ModelNodeServer.start(cfg);
         System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
                 + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
                 + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
         System.out.flush();
+        onTermination(node);
         node.whenTerminated().toCompletableFuture().join();
         return 0;
+    }
+
+    /**
+     * SIGTERM / SIGINT: a graceful stop (deregister, finish in-flight requests, leave the cluster)
+     * followed by exit status 0, so service managers see a clean stop rather than 143.
+     */
+    private static void onTermination(ModelNodeServer node) {
+        try {
+            for (String name : new String[]{"TERM", "INT"})
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(node::close, "dnd-node-stop").start());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no signal support here: the JVM's shutdown hook (Pekko's CoordinatedShutdown) still stops the node gracefully
+        }
     }
 }

@@ -19,7 +19,7 @@ public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map
         if (images < 1) throw new IllegalArgumentException("images must be >= 1");
         players = List.copyOf(players);
         options = Map.copyOf(options);
-        sampler(0); // validates steps, guidance scale and eta
+        new SamplerConfig(steps, seed, guidanceScale, eta); // validates steps, guidance scale and eta (fields are not set yet)
     }
 
     public SamplerConfig sampler(int image) { return new SamplerConfig(steps, seed + image, guidanceScale, eta); }
