@@ -201,7 +201,7 @@ public final class FairDivisionSolver {
             for (int pair : pairsOfRow[p]) t += pairAbsCoef[pair] * lambdaMax * uColMax[pairA[pair]];
             worstTilt = Math.max(worstTilt, t);
         }
-        fixedShift = worstTilt <= 600;
+        fixedShift = worstTilt <= 700;   // 9 e^700 and e^-700 are both well inside double range
         Arrays.fill(rowCached, false);
         if (fixedShift) {
             Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
