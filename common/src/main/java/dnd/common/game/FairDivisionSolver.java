@@ -489,7 +489,9 @@ public final class FairDivisionSolver {
                 int uo = pairA[pair] * m;
                 for (int j = 0; j < m; j++) logQ[off + j] -= th * u[uo + j];
             }
-            for (int j = 0; j < m; j++) logQ[off + j] -= colMax[j] - Math.log(colSum[j]);   // log Z_j; colSum holds 1/sum
+            // (E - shift) exactly as evaluate() exponentiated it, then - log(sum): a huge tilt (tiny beta)
+            // must not leak its rounding into the normalisation. colSum holds 1/sum.
+            for (int j = 0; j < m; j++) logQ[off + j] = (logQ[off + j] - colMax[j]) + Math.log(colSum[j]);
         }
         double keep = 1 - spec.delta();
         double[] value = new double[n], target = new double[n], slack = new double[n];
