@@ -3,8 +3,13 @@ parity test: canvases built from the committed Fashion-MNIST sample, with touchi
 overlapping items (so components get split), large items, dim items and noise. Canvases are
 quantised to 8 bits so Java rebuilds the same float32 input bit for bit.
 
-  /usr/bin/python3 evaluator/src/test/python/make_finder_golden.py [path/to/training]
+  /usr/bin/python3 evaluator/src/test/python/make_finder_golden.py [path/to/training] [models/evaluator]
+
+With an evaluator folder, the full detections (class, probability, colour, pixels) of its
+classifier are stored too, keyed by the classifier's SHA-256: the Java test compares them while
+the committed classifier is that file.
 """
+import hashlib
 import base64
 import gzip
 import json
@@ -81,9 +86,19 @@ def main():
                 p["crop"] = [round(float(c), 6) for c in crop.ravel()]
             out.append(p)
         cases.append({"canvas_u8": base64.b64encode(q.tobytes()).decode(), "parts": out})
+    golden = {"finder": ev.FINDER, "cases": cases}
+    if len(sys.argv) > 2:
+        clf_path = os.path.join(sys.argv[2], "classifier.pt")
+        clf = ev.load_classifier(clf_path)
+        imgs = np.stack([(np.frombuffer(base64.b64decode(c["canvas_u8"]), np.uint8).reshape(3, 32, 32)
+                          .astype(np.float32) / np.float32(255)) * np.float32(2) - np.float32(1) for c in cases])
+        with open(clf_path, "rb") as f:
+            golden["classifier_sha256"] = hashlib.sha256(f.read()).hexdigest()
+        golden["detections"] = [[{"class": o["class"], "prob": round(o["prob"], 6), "colour": o["colour"],
+                                  "pixels": o["pixels"]} for o in d] for d in ev.detect(imgs, clf)]
     path = os.path.join(RES, "finder-golden.json.gz")
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-        f.write(json.dumps({"finder": ev.FINDER, "cases": cases}).encode())
+        f.write(json.dumps(golden).encode())
     nparts = [len(c["parts"]) for c in cases]
     print("wrote", path, "canvases", len(cases), "parts", sum(nparts), "max parts", max(nparts))
 

@@ -57,6 +57,9 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (0: libtorch's default).")
     Integer threads;
 
+    @Option(names = "--device", description = "Where a TorchScript model runs: cpu, gpu or gpu:N (gpu needs a CUDA libtorch: PYTORCH_LIBRARY_PATH, see docs/operations.md).")
+    String device;
+
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
@@ -75,7 +78,8 @@ public final class NodeCommand implements Callable<Integer> {
                 maxMessageBytes != null ? maxMessageBytes : c.getInt("max-message-bytes"),
                 threads != null ? threads : c.getInt("threads"),
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
-                nodeId != null ? nodeId : "");
+                nodeId != null ? nodeId : "",
+                device != null ? device : c.getString("device"));
         ModelNodeServer node = ModelNodeServer.start(cfg);
         System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
                 + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()

@@ -20,13 +20,15 @@ public final class MethodDefaults {
 
     private static Map<String, Map<String, String>> build() {
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        // option names and meanings: dnd.common.compose.Compositions.options(method)
         m.put("average", Map.of());
-        m.put("composable", Map.of());
-        // fixed layout of equal vertical strips; players blind to each other for this fraction of steps
-        m.put("multidiffusion", Map.of("bootstrap", "0.4"));
-        m.put("amdm", Map.of());
-        m.put("dnd", Map.of("fairness", "true"));
-        m.put("dnd-nofair", Map.of("fairness", "false"));
+        m.put("composable", Map.of("weights", "normalised"));
+        // fixed layout of equal vertical strips; players see only their own strip over a
+        // random-colour canvas for this fraction of the steps
+        m.put("multidiffusion", Map.of("bootstrap", "0.4", "background", "random"));
+        m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on"));
+        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "0"));
+        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "0"));
         Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
         m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);

@@ -65,6 +65,42 @@ class FinderParityTest {
         org.junit.jupiter.api.Assertions.assertTrue(splits >= 10, "split parts: " + splits);
     }
 
+    /**
+     * Whole detections (class, probability, colour, pixel count) against the Python reference,
+     * when the golden file was made with the committed classifier (same SHA-256): this checks the
+     * DJL forward, the softmax and the min_class_prob rule too.
+     */
+    @Test
+    void javaDetectionsMatchThePythonReferenceForTheCommittedClassifier() throws Exception {
+        JsonNode golden;
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("finder-golden.json.gz"))) {
+            golden = new ObjectMapper().readTree(in);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(EvaluatorModels.present() && golden.has("classifier_sha256"), "no committed classifier or no golden detections");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(EvaluatorModels.dir().resolve("classifier.pt"))));
+        org.junit.jupiter.api.Assumptions.assumeTrue(sha.equals(golden.get("classifier_sha256").asText()),
+                "golden detections were made with another classifier: rerun make_finder_golden.py with models/evaluator");
+        java.util.List<FloatTensor> images = new java.util.ArrayList<>();
+        for (JsonNode c : golden.get("cases")) images.add(fromBytes(Base64.getDecoder().decode(c.get("canvas_u8").asText())));
+        try (ObjectDetector detector = ObjectDetector.load(EvaluatorModels.dir())) {
+            List<List<DetectedObject>> found = detector.detect(images);
+            for (int i = 0; i < found.size(); i++) {
+                JsonNode want = golden.get("detections").get(i);
+                assertEquals(want.size(), found.get(i).size(), "objects on canvas " + i);
+                for (int k = 0; k < want.size(); k++) {
+                    DetectedObject o = found.get(i).get(k);
+                    JsonNode w = want.get(k);
+                    String where = "canvas " + i + " object " + k;
+                    assertEquals(w.get("class").isNull() ? null : w.get("class").asText(), o.item().orElse(null), "class of " + where);
+                    assertEquals(w.get("prob").asDouble(), o.probability(), 1e-5, "probability of " + where);
+                    assertEquals(w.get("colour").asText(), o.colour(), "colour of " + where);
+                    assertEquals(w.get("pixels").asInt(), o.pixels(), "pixels of " + where);
+                }
+            }
+        }
+    }
+
     /** 8-bit canvas [3,32,32] to the float32 values the Python script fed its finder. */
     static FloatTensor fromBytes(byte[] q) {
         float[] d = new float[q.length];

@@ -55,7 +55,7 @@ class ScoresTest {
         assertEquals(25.0, cell.get("images_pct").asDouble());
         assertEquals(50.0, cell.get("prompts_pct").asDouble());
         assertEquals(4, cell.get("n_images").asInt());
-        assertEquals("true", j.at("/options/dnd/fairness").asText());
+        assertEquals("proportional", j.at("/options/dnd/fairness").asText());
         assertTrue(ResultsTable.text(scores).contains("two_object    dnd                 25.0      50.0       4        2"), ResultsTable.text(scores));
         assertTrue(ResultsTable.markdown(scores).contains("| two_object | dnd | 25.0 | 50.0 | 4 | 2 |"), ResultsTable.markdown(scores));
     }
@@ -78,8 +78,15 @@ class ScoresTest {
         var o = MethodDefaults.withOverrides(List.of("multidiffusion.bootstrap=0.8", "dnd.beta=4"));
         assertEquals("0.8", o.get("multidiffusion").get("bootstrap"));
         assertEquals("4", o.get("dnd").get("beta"));
-        assertEquals("true", o.get("dnd").get("fairness"));
+        assertEquals("proportional", o.get("dnd").get("fairness"));
         assertThrows(IllegalArgumentException.class, () -> MethodDefaults.withOverrides(List.of("sdxl.beta=1")));
         assertThrows(IllegalArgumentException.class, () -> MethodDefaults.withOverrides(List.of("dnd-beta")));
+    }
+
+    @Test
+    void everyDefaultOptionIsOneTheCompositionAccepts() {
+        assertEquals(new java.util.TreeSet<>(dnd.common.compose.Compositions.methods()), new java.util.TreeSet<>(MethodDefaults.METHODS));
+        MethodDefaults.all().forEach((method, options) -> options.keySet().forEach(k ->
+                assertTrue(dnd.common.compose.Compositions.options(method).containsKey(k), method + " has no option '" + k + "'")));
     }
 }
