@@ -12,6 +12,7 @@ TorchScript module:
 
 Usage:
   /usr/bin/python3 training/export.py --ckpt /tmp/train/apparel/ckpt.pt --out models/apparel
+  /usr/bin/python3 training/export.py --verify models/fixture     (load back, call both methods)
 """
 import argparse
 import json
@@ -88,13 +89,8 @@ def make_card(cfg, step, extra_desc=""):
         "recommended_steps": 25,
         "pixel_range": [-1, 1],
         "capabilities": ["eps", "attention", "utility_grad"],
-        "context_convention": {
-            "colour_item": ["<start>", "<item>", "<colour>", "<pad>"],
-            "item": ["<start>", "<item>", "<pad>", "<pad>"],
-            "unconditional": ["<start>", "<null>", "<pad>", "<pad>"],
-            "utility_token_position": 1},
-        "training_steps": int(step),
-        "description": cfg.get("description", "") + extra_desc,
+        "description": cfg.get("description", "") + " Checkpoint: %d training steps." % int(step)
+        + extra_desc,
     }
     if cfg.get("fixture"):
         card["fixture"] = True
@@ -171,9 +167,16 @@ def _norm(a):
 if __name__ == "__main__":
     torch.set_num_threads(1)
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--ckpt")
+    ap.add_argument("--out")
     ap.add_argument("--no-ema", action="store_true")
+    ap.add_argument("--verify", help="model dir: load model.pt back and check both methods")
     a = ap.parse_args()
+    if a.verify:
+        with open(os.path.join(a.verify, "model.json")) as f:
+            card = json.load(f)
+        verify_file(os.path.join(a.verify, card["file"]), card)
+        print("verified", a.verify)
+        sys.exit(0)
     card = export(a.ckpt, a.out, use_ema=not a.no_ema)
-    print("exported", a.out, "step", card["training_steps"])
+    print("exported", a.out)

@@ -34,6 +34,14 @@ public interface Composition {
      */
     List<GuidanceRequest> acceptStep(List<PlayerOutput> outputs);
 
+    /**
+     * Guidance requests already known before the current step's outputs (the "previous
+     * allocation" variant of dnd): a driver may send them together with {@link #stepRequests()}
+     * (one round trip per step). {@link #acceptStep} then returns exactly these requests again, so
+     * a driver that ignores this method stays correct. Empty for every other method.
+     */
+    default List<GuidanceRequest> prefetchGuidance() { return List.of(); }
+
     /** Feeds the guidance gradients (same order as requested; empty when none) and advances one step. */
     StepReport acceptGuidance(List<FloatTensor> gradients);
 

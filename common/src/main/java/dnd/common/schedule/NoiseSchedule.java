@@ -43,12 +43,17 @@ public final class NoiseSchedule {
         return t < 0 ? alphaBar[0] : alphaBar[(int) t];
     }
 
-    /** The K-step grid with "leading" spacing and steps_offset = 1, noisiest first: r*k + 1 for k = K-1..0. */
+    /**
+     * The K-step grid with "leading" spacing and steps_offset = 1, noisiest first: r*k + 1 for
+     * k = K-1..0. When the offset would step past the last training step (K = T_train), the offset
+     * is dropped (T-1..0) rather than indexing beyond the schedule.
+     */
     public long[] grid(int steps) {
         if (steps < 1 || steps > alphaBar.length) throw new IllegalArgumentException("steps must be in 1.." + alphaBar.length);
         int r = alphaBar.length / steps;
+        int offset = (long) r * (steps - 1) + 1 < alphaBar.length ? 1 : 0;
         long[] g = new long[steps];
-        for (int k = 0; k < steps; k++) g[k] = (long) r * (steps - 1 - k) + 1;
+        for (int k = 0; k < steps; k++) g[k] = (long) r * (steps - 1 - k) + offset;
         return g;
     }
 

@@ -1,0 +1,113 @@
+package dnd.common.compose;
+
+import dnd.common.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state machine every strategy shares: step requests, then step outputs, then guidance
+ * gradients, then the next step; misuse (wrong order, wrong counts, bad tensors) throws with a
+ * message naming what is wrong. Subclasses blend; this class owns the order and the checks.
+ */
+abstract class BaseComposition implements Composition {
+
+    private enum Phase { AWAIT_STEP, AWAIT_GUIDANCE }
+
+    protected final Sampling s;
+    protected final String method;
+    private Phase phase = Phase.AWAIT_STEP;
+    private int k;
+    private List<GuidanceRequest> pendingGuidance = List.of();
+
+    BaseComposition(String method, Sampling s) {
+        this.method = method;
+        this.s = s;
+    }
+
+    @Override
+    public final boolean done() { return k >= s.steps(); }
+
+    @Override
+    public final int stepIndex() { return k; }
+
+    @Override
+    public final int totalSteps() { return s.steps(); }
+
+    @Override
+    public final List<PlayerRequest> stepRequests() {
+        expect(Phase.AWAIT_STEP, "stepRequests");
+        List<PlayerRequest> out = new ArrayList<>(s.n);
+        for (int i = 0; i < s.n; i++) out.add(new PlayerRequest(i, s.latent(input(i, k)), s.t(k), s.s(k), needsAttention()));
+        return out;
+    }
+
+    @Override
+    public final List<GuidanceRequest> acceptStep(List<PlayerOutput> outputs) {
+        expect(Phase.AWAIT_STEP, "acceptStep");
+        if (outputs == null || outputs.size() != s.n)
+            throw new IllegalArgumentException("outputs: expected " + s.n + " (one per player), got " + (outputs == null ? 0 : outputs.size()));
+        for (int i = 0; i < s.n; i++) s.validate(i, outputs.get(i), needsAttention());
+        pendingGuidance = List.copyOf(onStep(k, outputs));
+        phase = Phase.AWAIT_GUIDANCE;
+        return pendingGuidance;
+    }
+
+    @Override
+    public final StepReport acceptGuidance(List<FloatTensor> gradients) {
+        expect(Phase.AWAIT_GUIDANCE, "acceptGuidance");
+        List<FloatTensor> g = gradients == null ? List.of() : gradients;
+        if (g.size() != pendingGuidance.size())
+            throw new IllegalArgumentException("gradients: expected " + pendingGuidance.size() + " (one per guidance request), got " + g.size());
+        for (int x = 0; x < g.size(); x++) Sampling.checkTensor("gradient " + x, g.get(x), s.d);
+        StepReport report = onGuidance(k, g);
+        k++;
+        phase = Phase.AWAIT_STEP;
+        pendingGuidance = List.of();
+        return report;
+    }
+
+    @Override
+    public final FloatTensor result() {
+        if (!done()) throw new IllegalStateException(method + ": result() before the last step (step " + k + " of " + s.steps() + ")");
+        return s.latent(finalLatent().clone());
+    }
+
+    /** Player i's input x at step k (the shared latent for most methods). */
+    protected abstract float[] input(int player, int k);
+
+    protected boolean needsAttention() { return false; }
+
+    /** Blends what can be blended; returns the guidance requests (usually none). */
+    protected abstract List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs);
+
+    /** Finishes step k (guidance, noise) and reports it. */
+    protected abstract StepReport onGuidance(int k, List<FloatTensor> gradients);
+
+    protected abstract float[] finalLatent();
+
+    private void expect(Phase want, String call) {
+        if (done()) throw new IllegalStateException(method + ": " + call + " after the last step");
+        if (phase != want)
+            throw new IllegalStateException(method + ": " + call + " out of order at step " + k
+                    + (phase == Phase.AWAIT_STEP ? " (expected stepRequests/acceptStep)" : " (expected acceptGuidance)"));
+    }
+
+    /** A report for methods without a game: fixed blend weights, solver fields zero. */
+    protected StepReport plainReport(int k, double[][] weights) {
+        int m = s.m;
+        float[][] alloc = new float[s.n][m];
+        List<StepReport.PlayerShare> shares = new ArrayList<>();
+        for (int i = 0; i < s.n; i++) {
+            double sum = 0;
+            for (int j = 0; j < m; j++) { alloc[i][j] = (float) weights[i][j]; sum += weights[i][j]; }
+            shares.add(new StepReport.PlayerShare(s.players.get(i).label(), sum / m, 0, 0, 0));
+        }
+        return new StepReport(k, s.steps(), s.t(k), alloc, shares, 0, new double[0], 0, 0, 0, false, 0);
+    }
+
+    static double[][] constantWeights(int n, int m, double[] perPlayer) {
+        double[][] w = new double[n][m];
+        for (int i = 0; i < n; i++) java.util.Arrays.fill(w[i], perPlayer[i]);
+        return w;
+    }
+}

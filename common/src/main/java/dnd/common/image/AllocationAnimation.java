@@ -1,0 +1,100 @@
+package dnd.common.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * An animated GIF of the allocation Q over the steps: each player has a colour, a pixel shows
+ * sum_i Q_ij colour_i; a row beyond the players' colours (the fictitious player) is grey.
+ */
+public final class AllocationAnimation {
+
+    /** Player colours (RGB), reused cyclically. */
+    public static final int[] PALETTE = {0xE6194B, 0x3CB44B, 0x4363D8, 0xFFE119, 0xF58231, 0x911EB4, 0x42D4F4, 0xF032E6};
+    static final int FICTITIOUS = 0x808080;
+
+    private AllocationAnimation() {}
+
+    /** One frame: q is [rows][h*w]; rows beyond {@code players} are drawn grey. */
+    public static BufferedImage frame(float[][] q, int players, int h, int w, int scale) {
+        if (q.length < players) throw new IllegalArgumentException("allocation: " + q.length + " rows for " + players + " players");
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        for (int j = 0; j < h * w; j++) {
+            double r = 0, g = 0, b = 0;
+            for (int i = 0; i < q.length; i++) {
+                if (q[i].length != h * w) throw new IllegalArgumentException("allocation: row " + i + " has " + q[i].length + " values, expected " + h * w);
+                int c = i < players ? PALETTE[i % PALETTE.length] : FICTITIOUS;
+                double v = Math.max(0, Math.min(1, q[i][j]));
+                r += v * ((c >> 16) & 255); g += v * ((c >> 8) & 255); b += v * (c & 255);
+            }
+            int rgb = (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
+            Images.fill(img, (j % w) * scale, (j / w) * scale, scale, scale, rgb);
+        }
+        return img;
+    }
+
+    /** The animation (looping), one frame per step, {@code delayMs} per frame. */
+    public static byte[] gif(List<float[][]> frames, int players, int h, int w, int scale, int delayMs) {
+        if (frames.isEmpty()) throw new IllegalArgumentException("allocation animation: no frames");
+        try {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+                writer.setOutput(out);
+                writer.prepareWriteSequence(null);
+                for (int f = 0; f < frames.size(); f++) {
+                    BufferedImage img = frame(frames.get(f), players, h, w, scale);
+                    IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
+                    configure(meta, delayMs, f == 0);
+                    writer.writeToSequence(new IIOImage(img, null, meta), null);
+                }
+                writer.endWriteSequence();
+            } finally {
+                writer.dispose();
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void configure(IIOMetadata meta, int delayMs, boolean first) throws IOException {
+        String format = meta.getNativeMetadataFormatName();
+        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+        IIOMetadataNode gce = child(root, "GraphicControlExtension");
+        gce.setAttribute("disposalMethod", "none");
+        gce.setAttribute("userInputFlag", "FALSE");
+        gce.setAttribute("transparentColorFlag", "FALSE");
+        gce.setAttribute("delayTime", Integer.toString(Math.max(1, delayMs / 10)));
+        gce.setAttribute("transparentColorIndex", "0");
+        if (first) {
+            IIOMetadataNode apps = child(root, "ApplicationExtensions");
+            IIOMetadataNode app = new IIOMetadataNode("ApplicationExtension");
+            app.setAttribute("applicationID", "NETSCAPE");
+            app.setAttribute("authenticationCode", "2.0");
+            app.setUserObject(new byte[]{1, 0, 0});   // loop forever
+            apps.appendChild(app);
+        }
+        meta.setFromTree(format, root);
+    }
+
+    private static IIOMetadataNode child(IIOMetadataNode root, String name) {
+        for (int i = 0; i < root.getLength(); i++)
+            if (root.item(i).getNodeName().equalsIgnoreCase(name)) return (IIOMetadataNode) root.item(i);
+        IIOMetadataNode node = new IIOMetadataNode(name);
+        root.appendChild(node);
+        return node;
+    }
+
+    private static int clamp(double v) { return (int) Math.max(0, Math.min(255, Math.round(v))); }
+}

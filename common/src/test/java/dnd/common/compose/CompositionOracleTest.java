@@ -1,0 +1,145 @@
+package dnd.common.compose;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dnd.common.gmm.GaussianMixtureDenoiser;
+import dnd.common.gmm.GmmSpec;
+import dnd.common.model.Concept;
+import dnd.common.model.Denoiser;
+import dnd.common.model.ModelCard;
+import dnd.common.noise.SeededNoise;
+import dnd.common.schedule.NoiseSchedule;
+import dnd.common.tensor.FloatTensor;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The oracles of spec 9.1 that involve whole sampling runs, on the analytic Gaussian mixture. */
+class CompositionOracleTest {
+
+    static final GaussianMixtureDenoiser GMM = new GaussianMixtureDenoiser(GmmSpec.withShape("toy", 8, 8, 4, 4));
+    static final ModelCard CARD = GMM.card();
+
+    static PlayerSpec player(String concept) { return PlayerSpec.of(CARD, Concept.parse(concept, CARD.colours())); }
+
+    static LocalSampler.Run run(String method, Map<String, String> options, List<PlayerSpec> players, SamplerConfig cfg) {
+        Composition c = Compositions.create(method, options, players, cfg);
+        return LocalSampler.run(c, players, players.stream().map(p -> (Denoiser) GMM).toList());
+    }
+
+    /** Plain CFG + DDIM(eta) sampling of one player, written out independently of the strategies. */
+    static float[] plain(PlayerSpec p, SamplerConfig cfg) {
+        NoiseSchedule ns = NoiseSchedule.of(CARD.schedule());
+        long[] grid = ns.grid(cfg.steps());
+        SeededNoise noise = new SeededNoise(cfg.seed());
+        int d = CARD.latentSize();
+        float[] x = noise.initialLatent(d);
+        double omega = cfg.guidanceScale() > 0 ? cfg.guidanceScale() : CARD.guidanceScale();
+        for (int k = 0; k < grid.length; k++) {
+            long t = grid[k], s = NoiseSchedule.previous(grid, k);
+            float[] both = new float[2 * d];
+            System.arraycopy(x, 0, both, 0, d);
+            System.arraycopy(x, 0, both, d, d);
+            FloatTensor eps = GMM.forward(new FloatTensor(new int[]{2, 3, 8, 8}, both), new long[]{t, t},
+                    new long[][]{p.context(), CARD.nullContext()}).eps();
+            float[] e = new float[d];
+            for (int i = 0; i < d; i++) e[i] = (float) (eps.data()[d + i] + omega * (eps.data()[i] - eps.data()[d + i]));
+            double[] ab = ns.ddimCoefficients(t, s, cfg.eta());
+            double sigma = k == grid.length - 1 ? 0 : ns.ddimSigma(t, s, cfg.eta());
+            float[] z = noise.gaussian(k, d);
+            float[] next = new float[d];
+            for (int i = 0; i < d; i++) {
+                double mu = ab[0] * x[i] + ab[1] * e[i];
+                next[i] = (float) (sigma > 0 ? mu + sigma * z[i] : mu);
+            }
+            x = next;
+        }
+        return x;
+    }
+
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    private final SamplerConfig cfg = new SamplerConfig(8, 7, 2.5, 0.3);
+
+    @Test
+    void averageOfOnePlayerIsPlainSamplingBitForBit() {
+        PlayerSpec p = player("red left");
+        assertArrayEquals(plain(p, cfg), run("average", Map.of(), List.of(p), cfg).latent().data());
+    }
+
+    @Test
+    void dndWithOnePlayerAndNoGuidanceIsPlainSampling() {
+        PlayerSpec p = player("dot");
+        float[] ref = plain(p, cfg);
+        for (String utility : List.of("attention", "score")) {
+            float[] x = run("dnd", Map.of("utility", utility, "gamma", "0"), List.of(p), cfg).latent().data();
+            assertTrue(maxDiff(ref, x) <= 1e-6, utility + ": " + maxDiff(ref, x));
+        }
+    }
+
+    @Test
+    void dndWithInfiniteBetaNoFairnessNoGuidanceIsAveraging() {
+        List<PlayerSpec> ps = List.of(player("left"), player("right"), player("blue dot"));
+        float[] avg = run("average", Map.of(), ps, cfg).latent().data();
+        LocalSampler.Run dnd = run("dnd", Map.of("beta", "inf", "fairness", "none"), ps, cfg);
+        assertTrue(maxDiff(avg, dnd.latent().data()) <= 1e-5, "dnd vs average " + maxDiff(avg, dnd.latent().data()));
+        for (StepReport r : dnd.reports()) for (float[] row : r.allocation()) for (float q : row) assertEquals(0.25, q, 1e-6);
+        // while a finite beta moves Q away from uniform and changes the image
+        float[] moved = run("dnd", Map.of("beta", "1", "fairness", "none"), ps, cfg).latent().data();
+        assertTrue(maxDiff(avg, moved) > 1e-3);
+    }
+
+    @Test
+    void dndWithQForcedToTheMasksIsMultiDiffusion() {
+        Map<String, String> forced = Map.of("beta", "inf", "fairness", "none", "fictitious", "off", "init", "layout");
+        List<PlayerSpec> strips = List.of(player("left"), player("right"), player("dot"));
+        float[] md = run("multidiffusion", Map.of("bootstrap", "0"), strips, cfg).latent().data();
+        assertTrue(maxDiff(md, run("dnd", forced, strips, cfg).latent().data()) <= 1e-6);
+        List<PlayerSpec> regions = List.of(
+                new PlayerSpec(CARD, new Concept("left", Optional.empty()), 0, false, Optional.of(new PlayerSpec.Region(0, 0, 0.6, 1))),
+                new PlayerSpec(CARD, new Concept("right", Optional.empty()), 0, false, Optional.of(new PlayerSpec.Region(0.4, 0.2, 1, 0.9))));
+        float[] md2 = run("multidiffusion", Map.of("bootstrap", "0"), regions, cfg).latent().data();
+        assertTrue(maxDiff(md2, run("dnd", forced, regions, cfg).latent().data()) <= 1e-6);
+        assertTrue(maxDiff(md, md2) > 1e-3, "layouts should matter");
+    }
+
+    @Test
+    void composableAndWithOneConceptIsClassifierFreeGuidance() {
+        PlayerSpec p = player("green right");
+        float[] ref = plain(p, cfg);
+        assertTrue(maxDiff(ref, run("composable", Map.of(), List.of(p), cfg).latent().data()) <= 1e-6);
+        PlayerSpec weighted = new PlayerSpec(CARD, p.concept(), 2.5, false, Optional.empty());
+        assertTrue(maxDiff(ref, run("composable", Map.of("weights", "each"), List.of(weighted), cfg).latent().data()) <= 1e-6);
+        // a weight other than omega is not CFG at omega
+        PlayerSpec other = new PlayerSpec(CARD, p.concept(), 1.0, false, Optional.empty());
+        assertTrue(maxDiff(ref, run("composable", Map.of(), List.of(other), cfg).latent().data()) > 1e-3);
+    }
+
+    @Test
+    void amdmOutsideItsWindowRunsTheSpecifiedModelAlone() {
+        List<PlayerSpec> ps = List.of(player("left"), player("red right"));
+        float[] x = run("amdm", Map.of("window-start", "100", "specified", "1"), ps, cfg).latent().data();
+        assertArrayEquals(plain(ps.get(1), cfg), x);
+        float[] mixed = run("amdm", Map.of("specified", "1", "window-end", "4"), ps, cfg).latent().data();
+        assertTrue(maxDiff(x, mixed) > 1e-3, "aggregation should change the result");
+    }
+
+    @Test
+    void sameSeedSameBitsOtherSeedOtherImage() {
+        List<PlayerSpec> ps = List.of(player("left"), player("right"));
+        Map<String, String> o = Map.of("gamma", "0.5", "fairness", "envy-free,proportional");
+        SamplerConfig other = new SamplerConfig(8, 8, 2.5, 0.3);
+        for (String method : Compositions.methods()) {
+            Map<String, String> opts = method.startsWith("dnd") ? (method.equals("dnd") ? o : Map.of("gamma", "0.5")) : Map.of();
+            float[] a = run(method, opts, ps, cfg).latent().data();
+            float[] b = run(method, opts, ps, cfg).latent().data();
+            assertArrayEquals(a, b, method);
+            assertTrue(maxDiff(a, run(method, opts, ps, other).latent().data()) > 1e-2, method);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dnd.coordinator.directory;
+
+import dnd.common.model.ModelCard;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the coordinator knows about models at one instant: for each model ever seen, its card,
+ * its live replicas and the replicas it refused. Immutable; safe to share between threads.
+ */
+public record DirectorySnapshot(Map<String, ModelEntry> models) {
+
+    public DirectorySnapshot {
+        models = Map.copyOf(models);
+    }
+
+    public static DirectorySnapshot empty() { return new DirectorySnapshot(Map.of()); }
+
+    public Optional<ModelEntry> model(String name) { return Optional.ofNullable(models.get(name)); }
+
+    /** Live replica endpoints of a model (empty when unknown or none is live). */
+    public List<Replica> replicas(String model) {
+        ModelEntry e = models.get(model);
+        return e == null ? List.of() : e.replicas();
+    }
+
+    /**
+     * One model: its card (the latest accepted replica's), its live replicas in a stable order,
+     * and refusals as "endpoint: reason".
+     */
+    public record ModelEntry(ModelCard card, List<Replica> replicas, List<String> refused) {
+        public ModelEntry {
+            replicas = List.copyOf(replicas);
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /** One live replica: where it serves, which cluster member it lives in, and what jobs saw go wrong. */
+    public record Replica(String endpoint, String nodeId, String member, long failures, String lastError) {}
+}

@@ -1,0 +1,352 @@
+package dnd.coordinator.job;
+
+import dnd.common.compose.Composition;
+import dnd.common.compose.Compositions;
+import dnd.common.compose.PlayerSpec;
+import dnd.common.compose.StepReport;
+import dnd.common.tensor.FloatTensor;
+import dnd.coordinator.CoordinatorSettings;
+import dnd.coordinator.directory.DirectorySnapshot;
+import dnd.coordinator.directory.NodeDirectory;
+import dnd.coordinator.grpc.DenoiseSession;
+import dnd.coordinator.grpc.NodeChannels;
+import dnd.proto.DenoiseReply;
+import dnd.proto.DenoiseRequest;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * Runs one composition: drives the {@link Composition} state machine, fanning each step's
+ * requests out to the players' replicas over gRPC and publishing each step's allocation and each
+ * finished image on the job's topic. The math is in the composition; this actor only routes.
+ *
+ * <p>Failover: every request has a deadline. A request that fails or times out is sent again to
+ * another live replica of the same model (a step is idempotent, and requests are reproducible, so
+ * the bits do not change). When a model has had no live replica for the grace period, the job
+ * fails with an error naming that model.
+ */
+public final class JobActor extends AbstractBehavior<JobActor.Command> {
+
+    public interface Command {}
+
+    /** Stops the job; the stream ends with CANCELLED. */
+    public record Cancel(String reason) implements Command {}
+
+    private record Start(DirectorySnapshot snapshot) implements Command {}
+
+    private record Replied(long attempt, int slot, String endpoint, DenoiseReply reply, Throwable error) implements Command {}
+
+    private record Redispatch(long attempt, int slot, DirectorySnapshot snapshot) implements Command {}
+
+    private record RetryLater(long attempt, int slot) implements Command {}
+
+    private enum Phase { STEP, GUIDANCE }
+
+    private final JobPlan plan;
+    private final CoordinatorSettings settings;
+    private final ActorRef<NodeDirectory.Command> directory;
+    private final NodeChannels channels;
+    private final ActorRef<Topic.Command<JobEvent>> topic;
+    private final TimerScheduler<Command> timers;
+    private final long startNanos = System.nanoTime();
+
+    private final Map<String, DenoiseSession> sessions = new HashMap<>();
+    private final Map<String, Set<String>> excluded = new HashMap<>();
+    private final Map<String, Long> failingSince = new HashMap<>();
+    private final Map<String, String> lastError = new HashMap<>();
+    private final Map<String, Integer> failovers = new TreeMap<>();
+    private DirectorySnapshot snapshot = DirectorySnapshot.empty();
+
+    private int image;
+    private Composition composition;
+    private List<StepReport> reports;
+    private Phase phase;
+    private List<Composition.PlayerRequest> stepRequests;
+    private List<Composition.GuidanceRequest> guidanceRequests;
+    private Object[] answers;
+    private long[] attemptOf;
+    private int pending;
+    private long nextAttempt;
+    private long nextRequestId;
+    private boolean finished;
+
+    public static Behavior<Command> create(JobPlan plan, CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory,
+                                           NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new JobActor(ctx, timers, plan, settings, directory, channels, topic)));
+    }
+
+    private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobPlan plan, CoordinatorSettings settings,
+                     ActorRef<NodeDirectory.Command> directory, NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
+        super(ctx);
+        this.timers = timers;
+        this.plan = plan;
+        this.settings = settings;
+        this.directory = directory;
+        this.channels = channels;
+        this.topic = topic;
+        askSnapshot(Start::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Start.class, this::onStart)
+                .onMessage(Replied.class, this::onReplied)
+                .onMessage(Redispatch.class, this::onRedispatch)
+                .onMessage(RetryLater.class, this::onRetryLater)
+                .onMessage(Cancel.class, this::onCancel)
+                .onSignal(PostStop.class, s -> onPostStop())
+                .build();
+    }
+
+    // ---- lifecycle of images and steps ----------------------------------------------------------
+
+    private Behavior<Command> onStart(Start msg) {
+        snapshot = msg.snapshot;
+        return guarded(() -> startImage(0));
+    }
+
+    private Behavior<Command> startImage(int index) {
+        image = index;
+        composition = Compositions.create(plan.method(), plan.options(), plan.players(), plan.sampler(index));
+        reports = new ArrayList<>();
+        return beginStep();
+    }
+
+    private Behavior<Command> beginStep() {
+        if (composition.done()) return finishImage();
+        phase = Phase.STEP;
+        stepRequests = composition.stepRequests();
+        return fanOut(stepRequests.size());
+    }
+
+    private Behavior<Command> fanOut(int slots) {
+        answers = new Object[slots];
+        attemptOf = new long[slots];
+        pending = slots;
+        for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
+        return next();
+    }
+
+    private Behavior<Command> stepAnswered() {
+        List<Composition.PlayerOutput> outputs = new ArrayList<>(answers.length);
+        for (Object o : answers) outputs.add((Composition.PlayerOutput) o);
+        guidanceRequests = composition.acceptStep(outputs);
+        if (guidanceRequests.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        phase = Phase.GUIDANCE;
+        return fanOut(guidanceRequests.size());
+    }
+
+    private Behavior<Command> guidanceAnswered() {
+        List<FloatTensor> grads = new ArrayList<>(answers.length);
+        for (Object o : answers) grads.add((FloatTensor) o);
+        return stepDone(composition.acceptGuidance(grads));
+    }
+
+    private Behavior<Command> stepDone(StepReport report) {
+        reports.add(report);
+        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card())));
+        return beginStep();
+    }
+
+    private Behavior<Command> finishImage() {
+        FloatTensor latent = composition.result();
+        String json = FairnessReport.json(plan, image, reports);
+        topic.tell(Topic.publish(new JobEvent.ImageReady(plan.jobId(), image, plan.seed() + image, Artifacts.png(latent),
+                latent.shape(), latent.data(), json, Artifacts.allocationGif(reports, plan.players().get(0).card()))));
+        if (image + 1 < plan.images()) return startImage(image + 1);
+        double wallMs = (System.nanoTime() - startNanos) / 1e6;
+        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, Map.copyOf(failovers))));
+        finished = true;
+        getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), failovers);
+        return Behaviors.stopped();
+    }
+
+    // ---- fan-out with failover --------------------------------------------------------------------
+
+    private PlayerSpec playerOf(int slot) {
+        int player = phase == Phase.STEP ? stepRequests.get(slot).player() : guidanceRequests.get(slot).player();
+        return plan.players().get(player);
+    }
+
+    private void dispatch(int slot) {
+        PlayerSpec player = playerOf(slot);
+        String model = player.card().name();
+        long attempt = ++nextAttempt;
+        attemptOf[slot] = attempt;
+        List<DirectorySnapshot.Replica> live = snapshot.replicas(model);
+        Set<String> bad = excluded.getOrDefault(model, Set.of());
+        List<String> candidates = live.stream().map(DirectorySnapshot.Replica::endpoint).filter(e -> !bad.contains(e)).toList();
+        if (candidates.isEmpty()) {
+            waitForReplica(slot, attempt, model, !live.isEmpty());
+            return;
+        }
+        // Spread jobs over replicas; which replica serves a step does not change the bits.
+        String endpoint = candidates.get(Math.floorMod(plan.jobId().hashCode() + slot, candidates.size()));
+        DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
+        long requestId = ++nextRequestId;
+        DenoiseRequest request;
+        try {
+            request = phase == Phase.STEP
+                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image))
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot));
+        } catch (IllegalArgumentException e) {
+            fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
+            return;
+        }
+        CompletableFuture<DenoiseReply> reply = session.send(request)
+                .orTimeout(settings.stepDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> { if (e != null) session.forget(requestId); });
+        getContext().pipeToSelf(reply, (r, e) -> new Replied(attempt, slot, endpoint, r, e));
+    }
+
+    private void waitForReplica(int slot, long attempt, String model, boolean allExcluded) {
+        long now = System.nanoTime();
+        long since = failingSince.computeIfAbsent(model, m -> now);
+        if (now - since >= settings.gracePeriod().toNanos()) {
+            String last = lastError.getOrDefault(model, "none was registered");
+            fail(Status.Code.UNAVAILABLE, "model " + model + " has no live replica (waited the grace period of "
+                    + settings.gracePeriod().toMillis() + " ms); last error: " + last);
+            return;
+        }
+        // Every live replica failed this job once: they get another chance after the interval.
+        if (allExcluded) excluded.remove(model);
+        timers.startSingleTimer(new RetryLater(attempt, slot), settings.retryInterval());
+    }
+
+    private Behavior<Command> onReplied(Replied msg) {
+        if (finished || composition == null || msg.attempt != attemptOf[msg.slot]) return next(); // stale: already failed over
+        PlayerSpec player = playerOf(msg.slot);
+        Throwable problem = msg.error;
+        if (problem == null && msg.reply.hasError()) {
+            Status.Code code = Status.fromCodeValue(msg.reply.getError().getCode()).getCode();
+            if (code == Status.Code.INVALID_ARGUMENT) {
+                // Every replica of the model would refuse the same request: failing over cannot help.
+                fail(code, "model " + player.card().name() + " refused the request: " + msg.reply.getError().getMessage());
+                return next();
+            }
+            problem = Status.fromCodeValue(msg.reply.getError().getCode()).withDescription(msg.reply.getError().getMessage()).asRuntimeException();
+        }
+        if (problem == null) {
+            try {
+                answers[msg.slot] = phase == Phase.STEP
+                        ? NodeRequests.output(msg.reply.getStep(), player.card(), stepRequests.get(msg.slot).needsAttention())
+                        : NodeRequests.gradient(msg.reply.getGuidance(), player.card());
+            } catch (IllegalArgumentException e) {
+                problem = new IllegalStateException("malformed reply: " + e.getMessage(), e);
+            }
+        }
+        if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
+        attemptOf[msg.slot] = 0;
+        failingSince.remove(player.card().name());
+        if (--pending > 0) return this;
+        return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
+    }
+
+    private Behavior<Command> failover(int slot, String endpoint, String model, Throwable problem) {
+        String why = describe(problem);
+        getContext().getLog().warn("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
+                plan.jobId(), composition.stepIndex(), endpoint, model, why);
+        failovers.merge(model, 1, Integer::sum);
+        lastError.put(model, endpoint + ": " + why);
+        failingSince.putIfAbsent(model, System.nanoTime());
+        excluded.computeIfAbsent(model, m -> new HashSet<>()).add(endpoint);
+        DenoiseSession session = sessions.remove(endpoint);
+        if (session != null) session.close();
+        directory.tell(new NodeDirectory.ReplicaFailed(endpoint, why));
+        long attempt = ++nextAttempt;
+        attemptOf[slot] = attempt;
+        askSnapshot(s -> new Redispatch(attempt, slot, s));
+        return this;
+    }
+
+    private Behavior<Command> onRedispatch(Redispatch msg) {
+        snapshot = msg.snapshot;
+        if (!finished && msg.attempt == attemptOf[msg.slot]) dispatch(msg.slot);
+        return next();
+    }
+
+    private Behavior<Command> onRetryLater(RetryLater msg) {
+        if (finished || msg.attempt != attemptOf[msg.slot]) return next();
+        long attempt = ++nextAttempt;
+        attemptOf[msg.slot] = attempt;
+        askSnapshot(s -> new Redispatch(attempt, msg.slot, s));
+        return this;
+    }
+
+    // ---- ending -----------------------------------------------------------------------------------
+
+    private Behavior<Command> onCancel(Cancel msg) {
+        getContext().getLog().info("job {} cancelled: {}", plan.jobId(), msg.reason);
+        publishFailure(Status.Code.CANCELLED, "job " + plan.jobId() + " cancelled: " + msg.reason);
+        return Behaviors.stopped();
+    }
+
+    /** Ends the job with an error; the handler that called it returns {@link #next()}. */
+    private void fail(Status.Code code, String message) {
+        if (finished) return;
+        getContext().getLog().warn("job {} failed: {}", plan.jobId(), message);
+        publishFailure(code, message);
+    }
+
+    private Behavior<Command> next() { return finished ? Behaviors.stopped() : this; }
+
+    private void publishFailure(Status.Code code, String message) {
+        finished = true;
+        topic.tell(Topic.publish(new JobEvent.JobFailed(plan.jobId(), code.name(), message)));
+    }
+
+    private Behavior<Command> onPostStop() {
+        sessions.values().forEach(DenoiseSession::close);
+        sessions.clear();
+        return this;
+    }
+
+    /** Runs a step of the state machine; a failure in it ends the job with a clear error instead of a crash. */
+    private Behavior<Command> guarded(java.util.function.Supplier<Behavior<Command>> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            publishFailure(Status.Code.INVALID_ARGUMENT, "job " + plan.jobId() + ": " + e.getMessage());
+            return Behaviors.stopped();
+        } catch (RuntimeException e) {
+            getContext().getLog().error("job {} failed", plan.jobId(), e);
+            publishFailure(Status.Code.INTERNAL, "job " + plan.jobId() + " failed: " + e);
+            return Behaviors.stopped();
+        }
+    }
+
+    private void askSnapshot(java.util.function.Function<DirectorySnapshot, Command> wrap) {
+        getContext().ask(DirectorySnapshot.class, directory, Duration.ofSeconds(5), NodeDirectory.GetSnapshot::new,
+                (s, e) -> wrap.apply(s != null ? s : snapshot));
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof TimeoutException) return "no answer within the step deadline";
+        Status s = Status.fromThrowable(c);
+        if (s.getCode() != Status.Code.UNKNOWN) return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+        return c.toString();
+    }
+
+}

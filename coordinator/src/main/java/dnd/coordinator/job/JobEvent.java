@@ -1,0 +1,43 @@
+package dnd.coordinator.job;
+
+import dnd.common.cluster.KryoMessage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a job publishes on its Pekko topic ({@code dnd-job-<id>}), in order: one
+ * {@link StepAllocated} per step, one {@link ImageReady} per image, then {@link JobFinished} or
+ * {@link JobFailed}. Kryo-serialized (ids in this module's reference.conf); kept small, as the
+ * allocation of a 32x32 canvas with a few players is a few KiB.
+ */
+public sealed interface JobEvent extends KryoMessage {
+
+    String jobId();
+
+    /** Whether the job ends with this event. */
+    default boolean terminal() { return false; }
+
+    /**
+     * One step's allocation: Q as {@code rows} rows of {@code height*width} features (the last row
+     * is the fictitious player when the method has one), per-player shares and the solver state.
+     */
+    record StepAllocated(String jobId, int image, int step, int totalSteps, long timestep, List<Share> shares,
+                         double fictitiousShare, double[] lambda, int iterations, double kktResidual,
+                         int rows, int height, int width, float[] allocation) implements JobEvent {}
+
+    record Share(String player, double share, double value, double target, double slack) implements KryoMessage {}
+
+    record ImageReady(String jobId, int image, long seed, byte[] png, int[] latentShape, float[] latent,
+                      String fairnessReportJson, byte[] allocationGif) implements JobEvent {}
+
+    record JobFinished(String jobId, int images, double wallMs, Map<String, Integer> failovers) implements JobEvent {
+        @Override
+        public boolean terminal() { return true; }
+    }
+
+    /** @param code the gRPC status code name, e.g. UNAVAILABLE, CANCELLED, INVALID_ARGUMENT */
+    record JobFailed(String jobId, String code, String message) implements JobEvent {
+        @Override
+        public boolean terminal() { return true; }
+    }
+}

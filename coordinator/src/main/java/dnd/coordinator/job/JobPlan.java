@@ -1,0 +1,29 @@
+package dnd.coordinator.job;
+
+import dnd.common.compose.PlayerSpec;
+import dnd.common.compose.SamplerConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated composition request: who plays, how they are composed, and the sampler settings.
+ * Image {@code i} uses seed {@code seed + i}; everything else is shared.
+ */
+public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
+                      int steps, long seed, int images, double guidanceScale, double eta) {
+
+    public JobPlan {
+        if (jobId == null || jobId.isBlank()) throw new IllegalArgumentException("job id is required");
+        if (players == null || players.isEmpty()) throw new IllegalArgumentException("players: at least one is required");
+        if (method == null || method.isBlank()) throw new IllegalArgumentException("method is required");
+        if (images < 1) throw new IllegalArgumentException("images must be >= 1");
+        players = List.copyOf(players);
+        options = Map.copyOf(options);
+        new SamplerConfig(steps, seed, guidanceScale, eta); // validates steps, guidance scale and eta (fields are not set yet)
+    }
+
+    public SamplerConfig sampler(int image) { return new SamplerConfig(steps, seed + image, guidanceScale, eta); }
+
+    /** Model names, deduplicated, in player order. */
+    public List<String> models() { return players.stream().map(p -> p.card().name()).distinct().toList(); }
+}

@@ -1,0 +1,78 @@
+package dnd.coordinator.job;
+
+import dnd.common.compose.Composition;
+import dnd.common.compose.PlayerSpec;
+import dnd.common.compose.SamplerConfig;
+import dnd.common.model.ModelCard;
+import dnd.common.tensor.FloatTensor;
+import dnd.coordinator.grpc.Tensors;
+import dnd.proto.DenoiseRequest;
+import dnd.proto.GuidanceReply;
+import dnd.proto.GuidanceRequest;
+import dnd.proto.StepReply;
+import dnd.proto.StepRequest;
+
+/**
+ * Translates between the composition's per-player requests and the ModelNode wire messages.
+ * Every request is marked reproducible, so a node never merges it into a cross-job batch: a step
+ * retried on another replica gives the same bits.
+ */
+final class NodeRequests {
+
+    private NodeRequests() {}
+
+    static DenoiseRequest step(String jobId, long requestId, int stepIndex, PlayerSpec player,
+                               Composition.PlayerRequest r, SamplerConfig cfg) {
+        ModelCard card = player.card();
+        StepRequest.Builder b = StepRequest.newBuilder()
+                .setStepIndex(stepIndex)
+                .setTimestep(r.t())
+                .setPrevTimestep(r.s() < 0 ? -1 : r.s())
+                .setX(Tensors.of(batchOfOne(r.x())))
+                .setTokens(Tensors.ofLongs(new long[][] {player.context()}))
+                .setNullTokens(Tensors.ofLongs(new long[][] {card.nullContext()}))
+                .setGuidanceScale(cfg.guidanceScale())
+                .setEta(cfg.eta())
+                .setReproducible(true);
+        if (r.needsAttention()) b.addAttentionPositions(ModelCard.ITEM_POSITION);
+        return DenoiseRequest.newBuilder().setJobId(jobId).setRequestId(requestId).setStep(b).build();
+    }
+
+    static Composition.PlayerOutput output(StepReply reply, ModelCard card, boolean needsAttention) {
+        int[] latent = card.latentShape();
+        FloatTensor cond = Tensors.toFloat(reply.getEpsCond(), "eps_cond").reshape(latent);
+        FloatTensor uncond = Tensors.toFloat(reply.getEpsUncond(), "eps_uncond").reshape(latent);
+        FloatTensor attention = needsAttention ? Tensors.toFloat(reply.getAttention(), "attention").reshape(card.attentionShape()) : null;
+        return new Composition.PlayerOutput(cond, uncond, attention);
+    }
+
+    static DenoiseRequest guidance(String jobId, long requestId, int stepIndex, PlayerSpec player, Composition.GuidanceRequest g) {
+        ModelCard card = player.card();
+        int[] att = card.attentionShape();
+        int plane = att[0] * att[1];
+        if (g.weights().size() != plane)
+            throw new IllegalArgumentException("guidance weights of player " + player.label() + " must be [h,w] = " + att[0] + "x" + att[1]);
+        // The cotangent lives on the item token's map only; every other token position gets zero.
+        float[] w = new float[card.contextLength() * plane];
+        System.arraycopy(g.weights().data(), 0, w, ModelCard.ITEM_POSITION * plane, plane);
+        GuidanceRequest.Builder b = GuidanceRequest.newBuilder()
+                .setStepIndex(stepIndex)
+                .setTimestep(g.t())
+                .setX(Tensors.of(batchOfOne(g.x())))
+                .setTokens(Tensors.ofLongs(new long[][] {player.context()}))
+                .setWeights(Tensors.of(new FloatTensor(new int[] {1, card.contextLength(), att[0], att[1]}, w)))
+                .setReproducible(true);
+        return DenoiseRequest.newBuilder().setJobId(jobId).setRequestId(requestId).setGuidance(b).build();
+    }
+
+    static FloatTensor gradient(GuidanceReply reply, ModelCard card) {
+        return Tensors.toFloat(reply.getGrad(), "grad").reshape(card.latentShape());
+    }
+
+    private static FloatTensor batchOfOne(FloatTensor x) {
+        int[] s = new int[x.rank() + 1];
+        s[0] = 1;
+        System.arraycopy(x.shape(), 0, s, 1, x.rank());
+        return x.reshape(s);
+    }
+}

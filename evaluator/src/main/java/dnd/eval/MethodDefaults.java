@@ -1,0 +1,62 @@
+package dnd.eval;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-method option sets `dnd eval` sends in ComposeRequest.options, in one place so they can
+ * be tuned (on development seeds: `dnd eval --dev`) and listed in docs/results.md. A user's
+ * `--option method.key=value` overrides an entry here.
+ */
+public final class MethodDefaults {
+
+    /** The methods of the table, in table order. */
+    public static final List<String> METHODS = List.of("average", "composable", "multidiffusion", "amdm", "dnd", "dnd-nofair");
+
+    private static final Map<String, Map<String, String>> DEFAULTS = build();
+
+    private MethodDefaults() {}
+
+    private static Map<String, Map<String, String>> build() {
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        // option names and meanings: dnd.common.compose.Compositions.options(method)
+        m.put("average", Map.of());
+        m.put("composable", Map.of("weights", "normalised"));
+        // fixed layout of equal vertical strips; players see only their own strip over a
+        // random-colour canvas for this fraction of the steps
+        m.put("multidiffusion", Map.of("bootstrap", "0.4", "background", "random"));
+        m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on"));
+        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "0"));
+        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "0"));
+        Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
+        m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
+        return java.util.Collections.unmodifiableMap(frozen);
+    }
+
+    public static Map<String, String> of(String method) {
+        Map<String, String> o = DEFAULTS.get(method);
+        if (o == null) throw new IllegalArgumentException("unknown method '" + method + "' (known: " + METHODS + ")");
+        return o;
+    }
+
+    /** The defaults of every method, in table order. */
+    public static Map<String, Map<String, String>> all() { return DEFAULTS; }
+
+    /**
+     * The defaults with overrides applied; each override is "method.key=value".
+     * @throws IllegalArgumentException naming a malformed override or an unknown method
+     */
+    public static Map<String, Map<String, String>> withOverrides(List<String> overrides) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        DEFAULTS.forEach((k, v) -> out.put(k, new java.util.TreeMap<>(v)));
+        for (String o : overrides) {
+            int dot = o.indexOf('.'), eq = o.indexOf('=');
+            if (dot <= 0 || eq <= dot + 1) throw new IllegalArgumentException("option '" + o + "' must look like method.key=value");
+            String method = o.substring(0, dot);
+            of(method);
+            out.get(method).put(o.substring(dot + 1, eq), o.substring(eq + 1));
+        }
+        return out;
+    }
+}

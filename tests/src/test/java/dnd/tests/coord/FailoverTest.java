@@ -1,0 +1,113 @@
+package dnd.tests.coord;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnd.proto.ComposeRequest;
+import dnd.proto.ListModelsRequest;
+import dnd.proto.ModelInfo;
+import dnd.proto.Player;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Failover between real processes: a coordinator JVM and model-node JVMs (a fixed-cost synthetic
+ * backend, so a job lasts long enough to kill a node in the middle of it) on loopback.
+ */
+@Timeout(120)
+class FailoverTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(3);
+    private static final String A = "synth-a", B = "synth-b";
+    private static LocalCluster cluster;
+    private static LocalCluster.Proc a1, a2, b1;
+
+    private static String spec(String name, String cost) { return "shape=3x16x16,attention=4x4,context=4,cost=" + cost + ",name=" + name; }
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new LocalCluster("failover");
+        cluster.startCoordinator("--grace-period", GRACE.toSeconds() + "s", "--step-deadline", "5s");
+        a1 = cluster.startNode("a1", "--synthetic", spec(A, "10ms"));
+        a2 = cluster.startNode("a2", "--synthetic", spec(A, "10ms"));
+        b1 = cluster.startNode("b1", "--synthetic", spec(B, "10ms"));
+        cluster.awaitReplicas(Map.of(A, 2, B, 1), Duration.ofSeconds(60));
+        // Same model name, another model file (checksum), joining after the checksum is established.
+        cluster.startNode("a-other-file", "--synthetic", spec(A, "11ms"));
+        cluster.awaitRefused(A, 1, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    private static ComposeRequest request(String jobId, String model, int steps) {
+        return ComposeRequest.newBuilder().setJobId(jobId)
+                .addPlayers(Player.newBuilder().setModel(model).setConcept("red square"))
+                .addPlayers(Player.newBuilder().setModel(model).setConcept("circle"))
+                .setMethod("dnd").setSteps(steps).setSeed(11).setImages(1).build();
+    }
+
+    @Test
+    void killingAReplicaInTheMiddleOfAJobGivesTheSameBits() throws Exception {
+        ComposeCall undisturbed = ComposeCall.run(cluster.composer(), request("undisturbed", A, 40)).assertSucceeded();
+        assertTrue(undisturbed.done().getFailoversMap().isEmpty(), "no failover without a failure");
+
+        // Two players of one model with two replicas: each replica serves one of them, so a
+        // kill at step 10 always hits a step in flight or the next one.
+        ComposeCall disturbed = ComposeCall.run(cluster.composer(), request("disturbed", A, 40), e -> {
+            if (e.hasProgress() && e.getProgress().getStep() == 10) {
+                try {
+                    cluster.kill(a1);
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        }).assertSucceeded();
+
+        assertTrue(disturbed.done().getFailoversOrDefault(A, 0) >= 1, "the killed replica's steps were retried: " + disturbed.done());
+        assertEquals(40, disturbed.progress().size(), "one allocation event per step");
+        assertArrayEquals(undisturbed.images().get(0).getLatent().getData().toByteArray(),
+                disturbed.images().get(0).getLatent().getData().toByteArray(), "the latent after failover is bit-identical");
+        assertArrayEquals(undisturbed.images().get(0).getPng().toByteArray(), disturbed.images().get(0).getPng().toByteArray());
+    }
+
+    @Test
+    void killingTheOnlyReplicaFailsTheJobWithinTheGracePeriodNamingTheModel() {
+        AtomicLong killedAt = new AtomicLong();
+        ComposeCall call = ComposeCall.run(cluster.composer(), request("orphan", B, 200), e -> {
+            if (e.hasProgress() && e.getProgress().getStep() == 3 && killedAt.get() == 0) {
+                try {
+                    cluster.kill(b1);
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                killedAt.set(System.nanoTime());
+            }
+        });
+        long failedAfterMs = (System.nanoTime() - killedAt.get()) / 1_000_000;
+        assertNotNull(call.error(), "the job must fail");
+        assertEquals(Status.Code.UNAVAILABLE, call.error().getStatus().getCode());
+        assertTrue(call.error().getStatus().getDescription().contains("model " + B), call.error().getStatus().getDescription());
+        assertTrue(failedAfterMs < GRACE.toMillis() + 5000, "failed " + failedAfterMs + " ms after the kill");
+        assertTrue(failedAfterMs >= GRACE.toMillis() - 500, "waited the grace period for a replica, failed after " + failedAfterMs + " ms");
+    }
+
+    @Test
+    void aReplicaWithAnotherChecksumIsRefusedAndTheReasonShown() {
+        ModelInfo a = cluster.composer().listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
+                .filter(m -> m.getCard().getName().equals(A)).findFirst().orElseThrow();
+        assertEquals(1, a.getRefusedCount(), "refused: " + a.getRefusedList());
+        assertTrue(a.getRefused(0).contains("checksum"), a.getRefused(0));
+        assertTrue(a.getReplicasList().stream().noneMatch(r -> a.getRefused(0).startsWith(r + ":")), "a refused replica is never used");
+    }
+}

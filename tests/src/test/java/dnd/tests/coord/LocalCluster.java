@@ -1,0 +1,166 @@
+package dnd.tests.coord;
+
+import dnd.proto.ComposerGrpc;
+import dnd.proto.ListModelsRequest;
+import dnd.proto.ModelInfo;
+import dnd.proto.ModelNodeGrpc;
+import dnd.proto.NodeStats;
+import dnd.proto.StatsRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real processes on loopback: a coordinator JVM and model-node JVMs started from the packaged
+ * {@code cli/target/dnd.jar}, each logging to {@code tests/target/cluster-logs/}. Closing it kills
+ * whatever is still running.
+ */
+final class LocalCluster implements AutoCloseable {
+
+    /** A started JVM and its ports. */
+    record Proc(String name, Process process, int grpcPort, int clusterPort) {
+        String endpoint() { return "127.0.0.1:" + grpcPort; }
+    }
+
+    private final Path jar;
+    private final Path logs;
+    private final List<Proc> procs = new ArrayList<>();
+    private final Map<String, ManagedChannel> channels = new java.util.HashMap<>();
+    private Proc coordinator;
+
+    LocalCluster(String testName) {
+        Path root = Path.of(System.getProperty("dnd.repo.root", "..")).toAbsolutePath().normalize();
+        this.jar = root.resolve("cli/target/dnd.jar");
+        if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: package the cli module first (mvn package -pl cli -am)");
+        this.logs = root.resolve("tests/target/cluster-logs/" + testName);
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the coordinator (the oldest member, which the split-brain resolver keeps). */
+    Proc startCoordinator(String... extra) {
+        int grpc = freePort(), cluster = freePort();
+        List<String> args = new ArrayList<>(List.of("coordinator", "--port", "" + grpc, "--cluster-port", "" + cluster));
+        args.addAll(List.of(extra));
+        coordinator = launch("coordinator", args, grpc, cluster);
+        return coordinator;
+    }
+
+    /** Starts a node joining the coordinator; {@code backend} is e.g. {@code --gmm SPEC} or {@code --synthetic SPEC}. */
+    Proc startNode(String name, String... backend) {
+        int grpc = freePort(), cluster = freePort();
+        List<String> args = new ArrayList<>(List.of("node", "--port", "" + grpc, "--cluster-port", "" + cluster,
+                "--seed-node", "127.0.0.1:" + coordinator.clusterPort, "--node-id", name));
+        args.addAll(List.of(backend));
+        return launch(name, args, grpc, cluster);
+    }
+
+    private Proc launch(String name, List<String> args, int grpc, int cluster) {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-Xss1m", "-jar", jar.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        try {
+            Proc p = new Proc(name, pb.start(), grpc, cluster);
+            procs.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** The coordinator's Composer service. */
+    ComposerGrpc.ComposerBlockingStub composer() { return ComposerGrpc.newBlockingStub(channel(coordinator.endpoint())); }
+
+    ComposerGrpc.ComposerStub composerAsync() { return ComposerGrpc.newStub(channel(coordinator.endpoint())); }
+
+    NodeStats nodeStats(Proc node) {
+        return ModelNodeGrpc.newBlockingStub(channel(node.endpoint())).withDeadlineAfter(5, TimeUnit.SECONDS).stats(StatsRequest.getDefaultInstance());
+    }
+
+    /** Waits until the coordinator lists at least the given number of live replicas per model. */
+    void awaitReplicas(Map<String, Integer> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = "";
+        while (System.nanoTime() < deadline) {
+            assertAlive();
+            try {
+                List<ModelInfo> models = composer().withDeadlineAfter(2, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+                seen = models.stream().map(m -> m.getCard().getName() + "=" + m.getReplicasCount()).toList().toString();
+                boolean all = wanted.entrySet().stream().allMatch(w -> models.stream()
+                        .anyMatch(m -> m.getCard().getName().equals(w.getKey()) && m.getReplicasCount() >= w.getValue()));
+                if (all) return;
+            } catch (StatusRuntimeException notYet) {
+                seen = notYet.getStatus().toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("replicas " + wanted + " not registered within " + timeout.toSeconds() + " s; coordinator sees " + seen + "; logs in " + logs);
+    }
+
+    /** Waits until the coordinator lists the given number of refused replicas of a model. */
+    void awaitRefused(String model, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertAlive();
+            boolean seen = composer().withDeadlineAfter(2, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance()).getModelsList()
+                    .stream().anyMatch(m -> m.getCard().getName().equals(model) && m.getRefusedCount() >= count);
+            if (seen) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError(count + " refused replica(s) of " + model + " not listed within " + timeout.toSeconds() + " s; logs in " + logs);
+    }
+
+    private void assertAlive() {
+        for (Proc p : procs)
+            if (!p.process.isAlive() && p.process.exitValue() != 137 && p.process.exitValue() != 0)
+                throw new AssertionError(p.name + " exited with " + p.process.exitValue() + "; see " + logs.resolve(p.name + ".log"));
+    }
+
+    /** kill -9. */
+    void kill(Proc p) throws InterruptedException {
+        p.process.destroyForcibly();
+        p.process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private synchronized ManagedChannel channel(String endpoint) {
+        return channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e).usePlaintext().maxInboundMessageSize(64 << 20).build());
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        for (Proc p : procs) p.process.destroyForcibly();
+        for (Proc p : procs) {
+            try {
+                p.process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String javaBin() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
