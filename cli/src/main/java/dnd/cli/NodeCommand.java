@@ -27,7 +27,7 @@ public final class NodeCommand implements Callable<Integer> {
             description = "Serve a SYNTHETIC fixed-cost stand-in instead of a model, e.g. shape=4x64x64,cost=20ms[,per-item=1ms][,attention=16x16][,context=8][,name=synthetic].")
     String synthetic;
 
-    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (for tests).")
+    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (exact eps, maps and VJPs; for tests): default, or name=gmm,shape=16x16,attention=8x8.")
     String gmm;
 
     @Option(names = "--host", description = "Address to bind gRPC to and to advertise in the cluster (default 127.0.0.1).")
