@@ -79,9 +79,14 @@ public final class NodeCommand implements Callable<Integer> {
                 + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
                 + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
         System.out.flush();
-        onTermination(node);
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        onTermination(node, asked);
         node.whenTerminated().toCompletableFuture().join();
-        return 0;
+        if (asked.get()) return 0;
+        // stopped without being asked (downed by the split brain resolver, or the cluster shut it
+        // down): a non-zero status lets a service manager restart it so that it rejoins
+        spec.commandLine().getErr().println("dnd node: stopped without a stop request (removed from the cluster?); exiting with status 3");
+        return 3;
     }
 
     NodeConfig config() {
@@ -106,12 +111,16 @@ public final class NodeCommand implements Callable<Integer> {
      * SIGTERM / SIGINT: a graceful stop (deregister, finish in-flight requests, leave the cluster)
      * followed by exit status 0, so service managers see a clean stop rather than 143.
      */
-    private static void onTermination(ModelNodeServer node) {
+    private static void onTermination(ModelNodeServer node, java.util.concurrent.atomic.AtomicBoolean asked) {
         try {
             for (String name : new String[]{"TERM", "INT"})
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(node::close, "dnd-node-stop").start());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    asked.set(true);
+                    new Thread(node::close, "dnd-node-stop").start();
+                });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // no signal support here: the JVM's shutdown hook (Pekko's CoordinatedShutdown) still stops the node gracefully
+            asked.set(true);
         }
     }
 }
