@@ -63,10 +63,30 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        ModelNodeServer node;
+        try {
+            node = ModelNodeServer.start(config());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException | UnsupportedOperationException e) {
+            spec.commandLine().getErr().println("dnd node: " + e.getMessage());
+            return 2;
+        }
+        System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
+                + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
+                + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
+        System.out.flush();
+        onTermination(node);
+        node.whenTerminated().toCompletableFuture().join();
+        return 0;
+    }
+
+    NodeConfig config() {
         Config c = ConfigFactory.load().getConfig("dnd.node");
-        NodeConfig cfg = new NodeConfig(Optional.ofNullable(model), Optional.ofNullable(synthetic), Optional.ofNullable(gmm),
+        return new NodeConfig(Optional.ofNullable(model), Optional.ofNullable(synthetic), Optional.ofNullable(gmm),
                 host != null ? host : c.getString("host"),
                 port != null ? port : c.getInt("port"),
                 true,
@@ -80,14 +100,6 @@ public final class NodeCommand implements Callable<Integer> {
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
                 nodeId != null ? nodeId : "",
                 device != null ? device : c.getString("device"));
-        ModelNodeServer node = ModelNodeServer.start(cfg);
-        System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
-                + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
-                + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
-        System.out.flush();
-        onTermination(node);
-        node.whenTerminated().toCompletableFuture().join();
-        return 0;
     }
 
     /**
