@@ -74,6 +74,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final Map<String, Long> failingSince = new HashMap<>();
     private final Map<String, String> lastError = new HashMap<>();
     private final Map<String, Integer> failovers = new TreeMap<>();
+    private final Set<String> warned = new HashSet<>();
     private DirectorySnapshot snapshot = DirectorySnapshot.empty();
 
     private int image;
@@ -265,7 +266,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private Behavior<Command> failover(int slot, String endpoint, String model, Throwable problem) {
         String why = describe(problem);
-        getContext().getLog().warn("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
+        // One warning per replica and job; retries against a replica that stays down are quieter.
+        boolean repeated = !warned.add(endpoint);
+        (repeated ? getContext().getLog().atDebug() : getContext().getLog().atWarn()).log("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
                 plan.jobId(), composition.stepIndex(), endpoint, model, why);
         failovers.merge(model, 1, Integer::sum);
         lastError.put(model, endpoint + ": " + why);

@@ -115,15 +115,19 @@ class ComposeEndToEndTest {
 
     @Test
     void cancelStopsAJobAndClosesItsStreamsToTheNodes() throws Exception {
-        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(1000).setImages(64).setJobId("to-cancel").build();
+        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(500).setImages(64).setJobId("to-cancel").build();
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Status> ended = new CompletableFuture<>();
         cluster.composerAsync().compose(request, new StreamObserver<>() {
             @Override public void onNext(ComposeEvent e) { started.countDown(); }
-            @Override public void onError(Throwable t) { ended.complete(Status.fromThrowable(t)); }
+            @Override public void onError(Throwable t) {
+                ended.complete(Status.fromThrowable(t));
+                started.countDown();
+            }
             @Override public void onCompleted() { ended.complete(Status.OK); }
         });
         assertTrue(started.await(30, TimeUnit.SECONDS), "the job started");
+        assertFalse(ended.isDone(), "the job is running, not ended: " + ended.getNow(null));
         assertEquals(1, cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs());
 
         assertTrue(cluster.composer().cancel(CancelRequest.newBuilder().setJobId("to-cancel").build()).getCancelled());
