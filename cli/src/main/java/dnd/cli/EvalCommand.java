@@ -116,7 +116,9 @@ final class EvalCommand implements Callable<Integer> {
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress).run(plan);
             Map<Task, Map<String, Score>> scores = Scores.aggregate(records);
             var resultJson = ResultsJson.of(scores, plan);
-            String command = "./dnd eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            if (!args.isEmpty() && args.get(0).equals("eval")) args.remove(0); // the parse result holds the parent's view
+            String command = "./dnd eval " + String.join(" ", args);
             writer.ifPresent(w -> w.results(resultJson, ResultsTable.markdown(scores), command));
             java.io.PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(json ? ResultsJson.pretty(resultJson) + "\n" : markdown ? ResultsTable.markdown(scores) : ResultsTable.text(scores));
