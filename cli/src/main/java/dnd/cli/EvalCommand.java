@@ -39,19 +39,20 @@ import java.util.concurrent.TimeUnit;
  * classifier + colour check).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores composition methods GenEval-style: %images (mean per-image correctness) and %prompts",
-                "(prompts with at least one correct image) per task and method.",
-                "Tasks: two_object (two players from two specialists), color_attr (two players, different colours,",
-                "colours checked), three_object (three specialists)."})
+        description = {"Scores composition methods GenEval-style: %%images (mean per-image correctness)",
+                "and %%prompts (prompts with at least one correct image) per task and method.",
+                "Tasks: two_object (two players from two specialists), color_attr (two players,",
+                "different colours, colours checked), three_object (three specialists).",
+                "Method options: see docs/results.md; override with --option METHOD.KEY=VALUE."})
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--methods", split = ",", paramLabel = "M[,M...]", description = "methods to score (default: ${DEFAULT-VALUE})")
+    @Option(names = "--methods", split = ",", paramLabel = "M[,M...]", hideParamSyntax = true, description = "methods to score (default: ${DEFAULT-VALUE})")
     List<String> methods = new ArrayList<>(MethodDefaults.METHODS);
 
-    @Option(names = "--tasks", split = ",", paramLabel = "T[,T...]", description = "tasks to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tasks", split = ",", paramLabel = "T[,T...]", hideParamSyntax = true, description = "tasks to run (default: ${DEFAULT-VALUE})")
     List<String> tasks = new ArrayList<>(Task.ids());
 
     @Option(names = "--prompts", paramLabel = "P", description = "prompts per task (default: ${DEFAULT-VALUE})")
@@ -72,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--option", paramLabel = "METHOD.KEY=VALUE", description = "override one of a method's default options (repeatable)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--specialists", split = ",", paramLabel = "MODEL[,MODEL...]",
+    @Option(names = "--specialists", split = ",", paramLabel = "MODEL[,MODEL...]", hideParamSyntax = true,
             description = "models the prompts draw players from (default: every model the cluster serves whose items the evaluator knows)")
     List<String> specialists = new ArrayList<>();
 
@@ -102,9 +103,17 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Task> taskList = tasks.stream().map(Task::parse).toList();
-        Map<String, Map<String, String>> options = MethodDefaults.withOverrides(overrides);
-        for (String m : methods) MethodDefaults.of(m);
+        List<Task> taskList;
+        Map<String, Map<String, String>> options;
+        try {
+            taskList = tasks.stream().map(Task::parse).toList();
+            options = MethodDefaults.withOverrides(overrides);
+            for (String m : methods) MethodDefaults.of(m);
+            new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, steps, seed, dev); // validates before anything starts
+        } catch (IllegalArgumentException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 2;
+        }
         Path evalDir = evaluatorDir != null ? evaluatorDir : ShippedModels.defaultDir().resolve("evaluator");
         try (ObjectDetector detector = ObjectDetector.load(evalDir);
              Cluster cluster = Cluster.open(coordinator, modelsDir, specialists)) {
@@ -124,6 +133,12 @@ final class EvalCommand implements Callable<Integer> {
             stdout.print(json ? ResultsJson.pretty(resultJson) + "\n" : markdown ? ResultsTable.markdown(scores) : ResultsTable.text(scores));
             stdout.flush();
             return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 1;
         }
     }
 
