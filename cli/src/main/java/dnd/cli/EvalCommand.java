@@ -98,6 +98,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--deadline", paramLabel = "SECONDS", description = "deadline of one composition (default: ${DEFAULT-VALUE})")
     long deadlineSeconds = 900;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "compositions in flight at once; results do not depend on it (default: ${DEFAULT-VALUE})")
+    int parallel = 2;
+
     @Option(names = "--no-progress", description = "no progress bar on stderr")
     boolean noProgress;
 
@@ -110,6 +113,7 @@ final class EvalCommand implements Callable<Integer> {
             options = MethodDefaults.withOverrides(overrides);
             for (String m : methods) MethodDefaults.of(m);
             new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, steps, seed, dev); // validates before anything starts
+            if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
         } catch (IllegalArgumentException e) {
             System.err.println("dnd eval: " + e.getMessage());
             return 2;
@@ -122,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
             EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, steps, seed, dev);
             Optional<OutputWriter> writer = Optional.ofNullable(out).map(OutputWriter::new);
             ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err);
-            List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress).run(plan);
+            List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress, parallel).run(plan);
             Map<Task, Map<String, Score>> scores = Scores.aggregate(records);
             var resultJson = ResultsJson.of(scores, plan);
             List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
