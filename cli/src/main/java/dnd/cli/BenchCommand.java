@@ -66,8 +66,18 @@ final class BenchCommand implements Runnable {
             for (String n : notions) {
                 String key = n.trim().toLowerCase(Locale.ROOT);
                 if (key.equals("stacked")) chosen.add(Map.entry("stacked", EnumSet.allOf(Fairness.class)));
-                else chosen.add(Map.entry(key, Fairness.parseSet(key)));
+                else {
+                    try {
+                        chosen.add(Map.entry(key, Fairness.parseSet(key)));
+                    } catch (IllegalArgumentException e) {
+                        throw new CommandLine.ParameterException(new CommandLine(this), "--notions: " + e.getMessage());
+                    }
+                }
             }
+            if (steps < 2) throw new CommandLine.ParameterException(new CommandLine(this), "--steps: must be >= 2, got " + steps);
+            if (repeats < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--repeats: must be >= 1, got " + repeats);
+            if (!(betaPrime > 0)) throw new CommandLine.ParameterException(new CommandLine(this), "--beta: must be > 0, got " + betaPrime);
+            if (!(delta >= 0 && delta < 1)) throw new CommandLine.ParameterException(new CommandLine(this), "--delta: must be in [0,1), got " + delta);
             for (int n : players) if (n < 1 || n > 64) throw new CommandLine.ParameterException(new CommandLine(this), "--players: " + n + " is outside 1..64");
             for (int m : features) if (m < 1 || m > 1 << 20) throw new CommandLine.ParameterException(new CommandLine(this), "--features: " + m + " is outside 1..1048576");
             SolverBenchmark bench = new SolverBenchmark(steps, repeats, betaPrime, delta);
