@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Infeasibility is explicit: each multiplier is capped at lambda_max; a capped row is reported
  * ({@link GameResult#lambdaCapHit()}, negative slack), never a divergence or NaN.
  *
- * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic.
+ * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic: a fixed
+ * order of every reduction; exponentials are {@code Math.exp}, bit-identical for a given JVM and
+ * CPU (the noise, which must agree across machines, uses StrictMath).
  */
 public final class FairDivisionSolver {
 
@@ -49,6 +51,7 @@ public final class FairDivisionSolver {
     private final int[] rowOwner;         // the player whose share a proportional row protects
     private final int[] pairP, pairA;     // (p, a): V_{p<-a} = sum_j Q_pj u_aj
     private final int[][] pairsOfRow;     // pairs whose p is the row of Q
+    private final double[] pairAbsCoef;   // sum of |c| over the terms of each pair (bounds the tilt)
 
     // workspace
     private final double[] base, q, ex, colMax, colSum, pairValue, theta, b;
@@ -126,6 +129,8 @@ public final class FairDivisionSolver {
             pairP[e.getValue()] = (int) (e.getKey() / (n + 1));
             pairA[e.getValue()] = (int) (e.getKey() % (n + 1));
         }
+        pairAbsCoef = new double[np];
+        for (int t = 0; t < termPair.length; t++) pairAbsCoef[termPair[t]] += Math.abs(termCoef[t]);
         pairsOfRow = new int[rows][];
         for (int p = 0; p < rows; p++) {
             final int pp = p;
@@ -193,15 +198,10 @@ public final class FairDivisionSolver {
         double worstTilt = 0;
         for (int p = 0; p < rows; p++) {
             double t = 0;
-            for (int pair : pairsOfRow[p]) {
-                double c = 0;
-                for (int r = 0; r < k; r++)
-                    for (int tt = termStart[r]; tt < termStart[r + 1]; tt++) if (termPair[tt] == pair) c += Math.abs(termCoef[tt]);
-                t += c * lambdaMax * uColMax[pairA[pair]];
-            }
+            for (int pair : pairsOfRow[p]) t += pairAbsCoef[pair] * lambdaMax * uColMax[pairA[pair]];
             worstTilt = Math.max(worstTilt, t);
         }
-        fixedShift = worstTilt <= 600;
+        fixedShift = worstTilt <= 700;   // 9 e^700 and e^-700 are both well inside double range
         Arrays.fill(rowCached, false);
         if (fixedShift) {
             Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
@@ -489,7 +489,9 @@ public final class FairDivisionSolver {
                 int uo = pairA[pair] * m;
                 for (int j = 0; j < m; j++) logQ[off + j] -= th * u[uo + j];
             }
-            for (int j = 0; j < m; j++) logQ[off + j] -= colMax[j] - Math.log(colSum[j]);   // log Z_j; colSum holds 1/sum
+            // (E - shift) exactly as evaluate() exponentiated it, then - log(sum): a huge tilt (tiny beta)
+            // must not leak its rounding into the normalisation. colSum holds 1/sum.
+            for (int j = 0; j < m; j++) logQ[off + j] = (logQ[off + j] - colMax[j]) + Math.log(colSum[j]);
         }
         double keep = 1 - spec.delta();
         double[] value = new double[n], target = new double[n], slack = new double[n];
