@@ -87,8 +87,13 @@ public final class ModelNodeServer implements AutoCloseable {
         Denoiser d = Backends.open(config);
         ActorSystem<?> system = null;
         if (config.cluster()) {
-            system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
-                    DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            try {
+                system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
+                        DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            } catch (RuntimeException e) {
+                d.close();
+                throw e;
+            }
             if (config.seedNodes().isEmpty()) {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
