@@ -146,8 +146,31 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** The specialists the prompts draw from, sorted by name so prompts do not depend on discovery order. */
+    /**
+     * The specialists the prompts draw from, sorted by name so prompts do not depend on discovery
+     * order. A coordinator that was just started may not list its nodes yet: ask again for up to
+     * {@code MODELS_WAIT_SECONDS} while none qualifies.
+     */
     private List<Specialist> specialists(ManagedChannel channel, List<String> classes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MODELS_WAIT_SECONDS);
+        while (true) {
+            try {
+                return specialistsOnce(channel, classes);
+            } catch (IllegalArgumentException e) {
+                if (System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster's models", e);
+            }
+        }
+    }
+
+    private static final int MODELS_WAIT_SECONDS = 20;
+
+    private List<Specialist> specialistsOnce(ManagedChannel channel, List<String> classes) {
         Set<String> known = new LinkedHashSet<>();
         classes.forEach(c -> known.add(dnd.eval.ClassNames.normalise(c)));
         List<Specialist> out = new ArrayList<>();
