@@ -125,7 +125,7 @@ final class EvalCommand implements Callable<Integer> {
             List<Specialist> pool = specialists(channel, detector.card().classes());
             EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, steps, seed, dev);
             Optional<OutputWriter> writer = Optional.ofNullable(out).map(OutputWriter::new);
-            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err);
+            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err, System.console() != null);
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress, parallel).run(plan);
             Map<Task, Map<String, Score>> scores = Scores.aggregate(records);
             var resultJson = ResultsJson.of(scores, plan);
