@@ -39,19 +39,20 @@ import java.util.concurrent.TimeUnit;
  * classifier + colour check).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores composition methods GenEval-style: %images (mean per-image correctness) and %prompts",
-                "(prompts with at least one correct image) per task and method.",
-                "Tasks: two_object (two players from two specialists), color_attr (two players, different colours,",
-                "colours checked), three_object (three specialists)."})
+        description = {"Scores composition methods GenEval-style: %%images (mean per-image correctness)",
+                "and %%prompts (prompts with at least one correct image) per task and method.",
+                "Tasks: two_object (two players from two specialists), color_attr (two players,",
+                "different colours, colours checked), three_object (three specialists).",
+                "Method options: see docs/results.md; override with --option METHOD.KEY=VALUE."})
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--methods", split = ",", paramLabel = "M[,M...]", description = "methods to score (default: ${DEFAULT-VALUE})")
+    @Option(names = "--methods", split = ",", paramLabel = "M[,M...]", hideParamSyntax = true, description = "methods to score (default: ${DEFAULT-VALUE})")
     List<String> methods = new ArrayList<>(MethodDefaults.METHODS);
 
-    @Option(names = "--tasks", split = ",", paramLabel = "T[,T...]", description = "tasks to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tasks", split = ",", paramLabel = "T[,T...]", hideParamSyntax = true, description = "tasks to run (default: ${DEFAULT-VALUE})")
     List<String> tasks = new ArrayList<>(Task.ids());
 
     @Option(names = "--prompts", paramLabel = "P", description = "prompts per task (default: ${DEFAULT-VALUE})")
@@ -72,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--option", paramLabel = "METHOD.KEY=VALUE", description = "override one of a method's default options (repeatable)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--specialists", split = ",", paramLabel = "MODEL[,MODEL...]",
+    @Option(names = "--specialists", split = ",", paramLabel = "MODEL[,MODEL...]", hideParamSyntax = true,
             description = "models the prompts draw players from (default: every model the cluster serves whose items the evaluator knows)")
     List<String> specialists = new ArrayList<>();
 
@@ -97,14 +98,26 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--deadline", paramLabel = "SECONDS", description = "deadline of one composition (default: ${DEFAULT-VALUE})")
     long deadlineSeconds = 900;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "compositions in flight at once; results do not depend on it (default: ${DEFAULT-VALUE})")
+    int parallel = 2;
+
     @Option(names = "--no-progress", description = "no progress bar on stderr")
     boolean noProgress;
 
     @Override
     public Integer call() {
-        List<Task> taskList = tasks.stream().map(Task::parse).toList();
-        Map<String, Map<String, String>> options = MethodDefaults.withOverrides(overrides);
-        for (String m : methods) MethodDefaults.of(m);
+        List<Task> taskList;
+        Map<String, Map<String, String>> options;
+        try {
+            taskList = tasks.stream().map(Task::parse).toList();
+            options = MethodDefaults.withOverrides(overrides);
+            for (String m : methods) MethodDefaults.of(m);
+            new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, steps, seed, dev); // validates before anything starts
+            if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 2;
+        }
         Path evalDir = evaluatorDir != null ? evaluatorDir : ShippedModels.defaultDir().resolve("evaluator");
         try (ObjectDetector detector = ObjectDetector.load(evalDir);
              Cluster cluster = Cluster.open(coordinator, modelsDir, specialists)) {
@@ -112,21 +125,52 @@ final class EvalCommand implements Callable<Integer> {
             List<Specialist> pool = specialists(channel, detector.card().classes());
             EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, steps, seed, dev);
             Optional<OutputWriter> writer = Optional.ofNullable(out).map(OutputWriter::new);
-            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err);
-            List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress).run(plan);
+            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err, System.console() != null);
+            List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress, parallel).run(plan);
             Map<Task, Map<String, Score>> scores = Scores.aggregate(records);
             var resultJson = ResultsJson.of(scores, plan);
-            String command = "./dnd eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            if (!args.isEmpty() && args.get(0).equals("eval")) args.remove(0); // the parse result holds the parent's view
+            String command = "./dnd eval " + String.join(" ", args);
             writer.ifPresent(w -> w.results(resultJson, ResultsTable.markdown(scores), command));
             java.io.PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(json ? ResultsJson.pretty(resultJson) + "\n" : markdown ? ResultsTable.markdown(scores) : ResultsTable.text(scores));
             stdout.flush();
             return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("dnd eval: " + e.getMessage());
+            return 1;
         }
     }
 
-    /** The specialists the prompts draw from, sorted by name so prompts do not depend on discovery order. */
+    /**
+     * The specialists the prompts draw from, sorted by name so prompts do not depend on discovery
+     * order. A coordinator that was just started may not list its nodes yet: ask again for up to
+     * {@code MODELS_WAIT_SECONDS} while none qualifies.
+     */
     private List<Specialist> specialists(ManagedChannel channel, List<String> classes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MODELS_WAIT_SECONDS);
+        while (true) {
+            try {
+                return specialistsOnce(channel, classes);
+            } catch (IllegalArgumentException e) {
+                if (System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster's models", e);
+            }
+        }
+    }
+
+    private static final int MODELS_WAIT_SECONDS = 20;
+
+    private List<Specialist> specialistsOnce(ManagedChannel channel, List<String> classes) {
         Set<String> known = new LinkedHashSet<>();
         classes.forEach(c -> known.add(dnd.eval.ClassNames.normalise(c)));
         List<Specialist> out = new ArrayList<>();

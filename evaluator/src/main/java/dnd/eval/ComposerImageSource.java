@@ -64,8 +64,11 @@ public final class ComposerImageSource implements ImageSource {
         return out;
     }
 
+    /** The served PNG, or one encoded here from the latent when the server sent none. */
     static GeneratedImage image(ImageResult r) {
-        return new GeneratedImage(r.getImage(), r.getSeed(), r.getPng().toByteArray(), latent(r.getLatent(), r.getImage()));
+        FloatTensor latent = latent(r.getLatent(), r.getImage());
+        byte[] png = r.getPng().isEmpty() ? dnd.common.image.Images.png(latent, 1) : r.getPng().toByteArray();
+        return new GeneratedImage(r.getImage(), r.getSeed(), png, latent);
     }
 
     /** The final latent as [3,H,W]: a leading batch axis of 1 is dropped. */

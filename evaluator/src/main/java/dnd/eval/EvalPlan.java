@@ -13,17 +13,17 @@ public record EvalPlan(List<Task> tasks, List<String> methods, Map<String, Map<S
                        int prompts, int imagesPerPrompt, int steps, long seed, boolean dev) {
 
     public EvalPlan {
-        if (tasks == null || tasks.isEmpty()) throw new IllegalArgumentException("eval: at least one task is required");
-        if (methods == null || methods.isEmpty()) throw new IllegalArgumentException("eval: at least one method is required");
-        if (prompts < 1) throw new IllegalArgumentException("eval: --prompts must be >= 1, got " + prompts);
+        if (tasks == null || tasks.isEmpty()) throw new IllegalArgumentException("at least one task is required");
+        if (methods == null || methods.isEmpty()) throw new IllegalArgumentException("at least one method is required");
+        if (prompts < 1) throw new IllegalArgumentException("--prompts must be >= 1, got " + prompts);
         if (imagesPerPrompt < 1 || imagesPerPrompt > PromptGenerator.MAX_IMAGES_PER_PROMPT)
-            throw new IllegalArgumentException("eval: --images-per-prompt must be in 1.." + PromptGenerator.MAX_IMAGES_PER_PROMPT + ", got " + imagesPerPrompt);
-        if (steps < 0) throw new IllegalArgumentException("eval: --steps must be >= 0, got " + steps);
-        if (seed < 0) throw new IllegalArgumentException("eval: --seed must be >= 0, got " + seed);
-        if (tasks.stream().distinct().count() != tasks.size()) throw new IllegalArgumentException("eval: a task is listed twice: " + tasks);
-        if (methods.stream().distinct().count() != methods.size()) throw new IllegalArgumentException("eval: a method is listed twice: " + methods);
+            throw new IllegalArgumentException("--images-per-prompt must be in 1.." + PromptGenerator.MAX_IMAGES_PER_PROMPT + ", got " + imagesPerPrompt);
+        if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
+        if (seed < 0) throw new IllegalArgumentException("--seed must be >= 0, got " + seed);
+        if (tasks.stream().distinct().count() != tasks.size()) throw new IllegalArgumentException("a task is listed twice: " + tasks);
+        if (methods.stream().distinct().count() != methods.size()) throw new IllegalArgumentException("a method is listed twice: " + methods);
         for (String m : methods)
-            if (!options.containsKey(m)) throw new IllegalArgumentException("eval: no options for method '" + m + "'");
+            if (!options.containsKey(m)) throw new IllegalArgumentException("no options for method '" + m + "'");
         tasks = List.copyOf(tasks);
         methods = List.copyOf(methods);
         specialists = List.copyOf(specialists);

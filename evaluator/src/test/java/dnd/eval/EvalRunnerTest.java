@@ -91,7 +91,7 @@ class EvalRunnerTest {
     @Test
     void scoresSeparateACorrectFromABrokenMethodAndFilesAreWritten(@TempDir Path dir) throws Exception {
         String name = InProcessServerBuilder.generateName();
-        Server server = InProcessServerBuilder.forName(name).directExecutor().addService(new PaintingComposer()).build().start();
+        Server server = InProcessServerBuilder.forName(name).addService(new PaintingComposer()).build().start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         try {
             List<Specialist> specialists = List.of(
@@ -99,18 +99,21 @@ class EvalRunnerTest {
                     new Specialist("footwear", List.of("sneaker", "ankle_boot"), List.of("red", "green", "blue", "yellow")),
                     new Specialist("accessories", List.of("bag", "sandal"), List.of("red", "green", "blue", "yellow")));
             Map<String, Map<String, String>> options = Map.of("exact", Map.of("k", "v"), "drop-last", Map.of());
-            EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT, Task.COLOR_ATTR), List.of("exact", "drop-last"), options, specialists, 12, 3, 0, 5, false);
+            EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT, Task.COLOR_ATTR), List.of("exact", "drop-last"), options, specialists, 8, 3, 0, 5, false);
             List<int[]> progress = new ArrayList<>();
             OutputWriter writer = new OutputWriter(dir);
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, 60), detector, java.util.Optional.of(writer),
-                    (done, total, what) -> progress.add(new int[]{done, total})).run(plan);
+                    (done, total, what) -> progress.add(new int[]{done, total}), 3).run(plan);
+            // the same plan run one composition at a time gives the same verdicts in the same order
+            List<ImageRecord> sequential = new EvalRunner(new ComposerImageSource(channel, 60), detector, java.util.Optional.empty(), ProgressListener.NONE, 1).run(plan);
+            assertEquals(records, sequential);
 
             assertEquals(plan.totalImages(), records.size());
             var scores = Scores.aggregate(records);
             for (Task t : plan.tasks()) {
                 Score exact = scores.get(t).get("exact"), dropped = scores.get(t).get("drop-last");
-                assertEquals(36, exact.images());
-                assertEquals(12, exact.prompts());
+                assertEquals(24, exact.images());
+                assertEquals(8, exact.prompts());
                 assertTrue(exact.imagesPct() >= 60, t + " exact: " + exact);
                 assertTrue(dropped.imagesPct() <= 10, t + " drop-last: " + dropped);
                 assertTrue(exact.promptsPct() >= exact.imagesPct() && dropped.promptsPct() >= dropped.imagesPct());
@@ -121,20 +124,20 @@ class EvalRunnerTest {
             ObjectMapper json = new ObjectMapper();
             for (Task t : plan.tasks()) {
                 JsonNode prompts = json.readTree(dir.resolve(t.id()).resolve("prompts.json").toFile());
-                assertEquals(12, prompts.size());
+                assertEquals(8, prompts.size());
                 assertEquals(2, prompts.get(0).get("players").size());
                 assertTrue(prompts.get(0).get("players").get(0).has("model") && prompts.get(0).get("players").get(0).has("colour"));
                 for (String m : plan.methods()) {
                     Path md = dir.resolve(t.id()).resolve(m);
-                    for (int p = 0; p < 12; p++)
+                    for (int p = 0; p < 8; p++)
                         for (int i = 0; i < 3; i++) assertNotNull(ImageIO.read(md.resolve(p + "-" + i + ".png").toFile()), md + "/" + p + "-" + i + ".png");
                     JsonNode verdicts = json.readTree(md.resolve("verdicts.json").toFile());
-                    assertEquals(36, verdicts.size());
+                    assertEquals(24, verdicts.size());
                     long correct = 0;
                     for (JsonNode v : verdicts) if (v.get("correct").asBoolean()) correct++;
-                    assertEquals(scores.get(t).get(m).imagesPct(), 100.0 * correct / 36, 1e-9);
+                    assertEquals(scores.get(t).get(m).imagesPct(), 100.0 * correct / 24, 1e-9);
                     BufferedImage sheet = ImageIO.read(md.resolve("contact-sheet.png").toFile());
-                    assertTrue(sheet.getWidth() > 3 * 64 && sheet.getHeight() > 12 * 64, "contact sheet " + sheet.getWidth() + "x" + sheet.getHeight());
+                    assertTrue(sheet.getWidth() > 3 * 64 && sheet.getHeight() > 8 * 64, "contact sheet " + sheet.getWidth() + "x" + sheet.getHeight());
                 }
             }
             // a method the server does not know is an error naming the job, not a silent zero

@@ -60,6 +60,15 @@ class ClusterMembershipTest {
         }
     }
 
+    /** Polls a condition; a safety net of 60 s keeps a broken build from hanging (not a speed check). */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("never happened: " + what);
+            Thread.sleep(20);
+        }
+    }
+
     private static boolean hasModelNodeMember() {
         return StreamSupport.stream(Cluster.get(kit.system()).state().getMembers().spliterator(), false)
                 .anyMatch(m -> m.hasRole(DndCluster.ROLE_MODEL_NODE) && m.status() == MemberStatus.up());
@@ -93,7 +102,7 @@ class ClusterMembershipTest {
 
             assertEquals(0, node.terminate(), node.logText());
             assertTrue(awaitListing(listings, true).isEmpty());
-            while (hasModelNodeMember()) Thread.sleep(50); // it left the cluster (bounded by the test timeout)
+            awaitTrue(() -> !hasModelNodeMember(), "the node left the cluster");
         }
     }
 
@@ -114,13 +123,31 @@ class ClusterMembershipTest {
                     .setX(TensorCodec.encode(FloatTensor.zeros(1, 2, 8, 8)))
                     .setTokens(TensorCodec.encodeTokens(new long[][]{card.contextFor(dnd.common.model.Concept.parse("star", card.colours()))}))
                     .setGuidanceScale(2).build());
-            while (client.stats().getStepRequests() < 1) Thread.sleep(10);
+            awaitTrue(() -> client.stats().getStepRequests() >= 1, "the node accepted the request");
             node.process.destroy(); // SIGTERM
             StepReply r = inFlight.get(60, TimeUnit.SECONDS);
             assertEquals(1, r.getBatchSize());
             assertArrayEquals(new int[]{1, 2, 8, 8}, TensorCodec.decodeFloat(r.getMean(), "mean").shape());
             assertTrue(node.process.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, node.process.exitValue(), node.logText());
+            awaitListing(listings, true);
+        }
+    }
+
+    /** A node the cluster downs exits with status 3 (so a service manager restarts it), not 0. */
+    @Test
+    void aDownedNodeExitsWithStatus3() throws Exception {
+        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
+        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
+        awaitListing(listings, true);
+        try (NodeProcess node = NodeProcess.start("--synthetic", "shape=2x8x8,attention=4x4,context=4,cost=0ms", "--port", "0",
+                "--cluster-port", "0", "--seed-node", seed)) {
+            awaitListing(listings, false);
+            String[] hp = node.clusterEndpoint.split(":");
+            Cluster.get(kit.system()).manager().tell(new org.apache.pekko.cluster.typed.Down(
+                    new org.apache.pekko.actor.Address("pekko", DndCluster.SYSTEM_NAME, hp[0], Integer.parseInt(hp[1]))));
+            assertTrue(node.process.waitFor(60, TimeUnit.SECONDS), "a downed node stops");
+            assertEquals(3, node.process.exitValue(), node.logText());
             awaitListing(listings, true);
         }
     }

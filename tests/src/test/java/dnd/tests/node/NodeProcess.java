@@ -52,7 +52,7 @@ final class NodeProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx384m");
         Path jar = repoRoot().resolve("cli/target/dnd.jar");
-        if (Files.isRegularFile(jar)) {
+        if (jarIsCurrent(jar)) {
             cmd.add("-jar");
             cmd.add(jar.toString());
         } else {
@@ -89,6 +89,26 @@ final class NodeProcess implements AutoCloseable {
             throw new IllegalStateException("dnd node did not start: " + String.join(" ", cmd) + "\n" + Files.readString(log));
         }
         return new NodeProcess(p, Integer.parseInt(m.group(2)), m.group(3), m.group(4), log);
+    }
+
+    /** The shaded jar, when it is at least as new as every compiled class it packages (else: the class path). */
+    private static boolean jarIsCurrent(Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) return false;
+        long built = Files.getLastModifiedTime(jar).toMillis();
+        for (String module : List.of("proto", "common", "model-node", "coordinator", "cli")) {
+            Path classes = repoRoot().resolve(module).resolve("target/classes");
+            if (!Files.isDirectory(classes)) continue;
+            try (var files = Files.walk(classes)) {
+                if (files.anyMatch(f -> {
+                    try {
+                        return Files.isRegularFile(f) && Files.getLastModifiedTime(f).toMillis() > built;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                })) return false;
+            }
+        }
+        return true;
     }
 
     String logText() throws IOException { return Files.readString(log); }
