@@ -77,7 +77,7 @@ final class DndComposition extends BaseComposition {
         super(name, s);
         if (forceNoFairness && o.has("fairness"))
             throw new IllegalArgumentException("method " + name + ": fairness is fixed to none; use method dnd to choose it");
-        Set<Fairness> notions = forceNoFairness ? Set.of() : Fairness.parseSet(o.string("fairness", "proportional"));
+        Set<Fairness> notions = forceNoFairness ? Set.of() : o.parsed("fairness", "proportional", Fairness::parseSet);
         utilityKind = o.string("utility", "attention", "attention", "score");
         betaPrime = o.number("beta", 4, 1e-9, Double.POSITIVE_INFINITY);
         gamma = o.number("gamma", 0, 0, 1e6);
