@@ -16,7 +16,7 @@ import java.util.Map;
  * 0 &lt;= lambda &lt;= lambda_max, by projected Newton (Bertsekas' epsilon-active set) with an Armijo
  * line search, warm-started from the previous step's lambda. Everything stays in the log domain.
  *
- * <p>Every constraint row is a short sum of terms c * V_{p&lt;-a} (player p's share valued by
+ * <p>Every constraint row is a short sum of terms c * V_{a&lt;-p} (player p's share valued by
  * player a's utility), so the gradient needs only the values of the (p, a) pairs that occur, and
  * the Hessian is built over the free rows alone: proportional rows cost O(n^2 m), envy-free and
  * equitable rows O(f^2 m) for f free rows.
@@ -49,7 +49,7 @@ public final class FairDivisionSolver {
     private final double[] termCoef;
     private final int[] rowKind;          // 0 proportional (b = -rho_i), 1 envy-free (b = 0), 2 equitable (b = eps)
     private final int[] rowOwner;         // the player whose share a proportional row protects
-    private final int[] pairP, pairA;     // (p, a): V_{p<-a} = sum_j Q_pj u_aj
+    private final int[] pairP, pairA;     // (p, a): V_{a<-p} = sum_j Q_pj u_aj (a's value of p's share)
     private final int[][] pairsOfRow;     // pairs whose p is the row of Q
     private final double[] pairAbsCoef;   // sum of |c| over the terms of each pair (bounds the tilt)
 
@@ -304,7 +304,7 @@ public final class FairDivisionSolver {
             int off = p * m;
             for (int j = 0; j < m; j++) q[off + j] = ex[off + j] * colSum[j];
         }
-        // pair values V_{p<-a}: the pairs of one row share its q, four at a time (independent sums)
+        // pair values V_{a<-p}: the pairs of one row share its q, four at a time (independent sums)
         for (int p = 0; p < rows; p++) {
             int[] ps = pairsOfRow[p];
             int qo = p * m;
