@@ -82,6 +82,9 @@ final class ComposerService extends ComposerGrpc.ComposerImplBase {
                 .whenComplete((accepted, err) -> {
                     if (Boolean.TRUE.equals(accepted)) {
                         started.set(true);
+                        // The client may have gone while the job was being started.
+                        if (out instanceof ServerCallStreamObserver<ComposeEvent> call && call.isCancelled())
+                            jobs.tell(new JobManager.CancelJob(jobId, "the client went away", system.ignoreRef()));
                         return;
                     }
                     Status s = err != null ? Status.UNAVAILABLE.withDescription("job manager did not answer: " + err)
