@@ -29,7 +29,10 @@ import dnd.proto.ImageResult;
 import dnd.proto.Player;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -209,6 +212,24 @@ class ComposeEndToEndTest {
         awaitTrue(() -> cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs() == 0, "the job is gone");
         awaitTrue(() -> cluster.nodeStats(left).getOpenStreams() == 0 && cluster.nodeStats(right).getOpenStreams() == 0,
                 "the job's Denoise streams to both nodes are closed");
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsItsJob() throws Exception {
+        ComposeRequest request = twoPlayers().setMethod("average").setSteps(500).setImages(64).setJobId("abandoned").build();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<ClientCallStreamObserver<ComposeRequest>> call = new AtomicReference<>();
+        cluster.composerAsync().compose(request, new ClientResponseObserver<ComposeRequest, ComposeEvent>() {
+            @Override public void beforeStart(ClientCallStreamObserver<ComposeRequest> requestStream) { call.set(requestStream); }
+            @Override public void onNext(ComposeEvent e) { started.countDown(); }
+            @Override public void onError(Throwable t) { }
+            @Override public void onCompleted() { }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS), "the job started");
+        call.get().cancel("the user pressed Ctrl-C", null);
+        awaitTrue(() -> cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs() == 0, "the abandoned job is gone");
+        awaitTrue(() -> cluster.nodeStats(left).getOpenStreams() == 0 && cluster.nodeStats(right).getOpenStreams() == 0,
+                "its Denoise streams are closed");
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
