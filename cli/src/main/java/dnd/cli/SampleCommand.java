@@ -89,6 +89,7 @@ final class SampleCommand implements Callable<Integer> {
             ComposeRun.Outcome outcome = ComposeRun.run(client, request, out, System.err);
             for (ComposeRun.Written w : outcome.images())
                 System.out.printf(Locale.ROOT, "%s  seed %d  min fairness slack %s  %s  %s%n", w.png(), w.seed(), ComposeRun.slack(w.minSlack()), w.gif(), w.report());
+            System.err.printf(Locale.ROOT, "done: %d image(s) in %.1f s%n", outcome.done().getImages(), outcome.done().getWallMs() / 1000);
             if (!outcome.done().getFailoversMap().isEmpty())
                 System.err.println("failovers (retried steps per model): " + outcome.done().getFailoversMap());
             return 0;
