@@ -26,10 +26,13 @@ final class EmbeddedCluster implements AutoCloseable {
     /** Analytic stand-in when no model is shipped at all. */
     static final String GMM_FALLBACK = "default";
 
-    /** @param modelsDir where the shipped models are */
-    record Options(Path modelsDir) {
+    /**
+     * @param modelsDir where the shipped models are
+     * @param only      model names to start (empty: all preferred ones)
+     */
+    record Options(Path modelsDir, Set<String> only) {
         static Options defaults(Path modelsDir) {
-            return new Options(modelsDir == null ? ShippedModels.defaultDir() : modelsDir);
+            return new Options(modelsDir == null ? ShippedModels.defaultDir() : modelsDir, Set.of());
         }
     }
 
@@ -46,7 +49,8 @@ final class EmbeddedCluster implements AutoCloseable {
     }
 
     static EmbeddedCluster start(Options options, PrintStream log) {
-        List<ShippedModels.Shipped> shipped = ShippedModels.preferred(options.modelsDir());
+        List<ShippedModels.Shipped> shipped = ShippedModels.preferred(options.modelsDir()).stream()
+                .filter(s -> options.only().isEmpty() || options.only().contains(s.name())).toList();
         List<NodeConfig> configs = new ArrayList<>();
         if (shipped.isEmpty()) {
             log.println("dnd: no model found in " + options.modelsDir() + "; using the analytic Gaussian-mixture denoiser instead (not a real model)");
