@@ -60,6 +60,10 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--device", description = "Where a TorchScript model runs: cpu, gpu or gpu:N (gpu needs a CUDA libtorch: PYTORCH_LIBRARY_PATH, see docs/operations.md).")
     String device;
 
+    @Option(names = "--fixed-batch", negatable = true,
+            description = "Pad every backend call to --max-batch latents so that results do not depend on batch mates; reproducible requests then merge across jobs too (checked at start; default off).")
+    Boolean fixedBatch;
+
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
@@ -104,7 +108,8 @@ public final class NodeCommand implements Callable<Integer> {
                 threads != null ? threads : c.getInt("threads"),
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
                 nodeId != null ? nodeId : "",
-                device != null ? device : c.getString("device"));
+                device != null ? device : c.getString("device"),
+                fixedBatch != null ? fixedBatch : c.getBoolean("fixed-batch"));
     }
 
     /**
