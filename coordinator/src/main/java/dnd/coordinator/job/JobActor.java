@@ -19,8 +19,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,10 +73,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final long startNanos = System.nanoTime();
 
     private final Map<String, DenoiseSession> sessions = new HashMap<>();
-    private final Map<String, Set<String>> excluded = new HashMap<>();
-    private final Map<String, Long> failingSince = new HashMap<>();
-    private final Map<String, String> lastError = new HashMap<>();
-    private final Map<String, Integer> failovers = new TreeMap<>();
+    private final ReplicaChoice replicas;
     private final Set<String> warned = new HashSet<>();
     private DirectorySnapshot snapshot = DirectorySnapshot.empty();
 
@@ -110,6 +107,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         this.directory = directory;
         this.channels = channels;
         this.topic = topic;
+        this.replicas = new ReplicaChoice(plan.jobId(), settings.gracePeriod());
         ActorRef<NodeDirectory.ReplicaLeft> left = ctx.messageAdapter(NodeDirectory.ReplicaLeft.class, l -> new ReplicaLeft(l.endpoint()));
         ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(NodeDirectory.ReplicaLeft.class, left));
         askSnapshot(Start::new);
@@ -192,9 +190,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 latent.shape(), latent.data(), json, Artifacts.allocationGif(reports, plan.players().get(0).card()))));
         if (image + 1 < plan.images()) return startImage(image + 1);
         double wallMs = (System.nanoTime() - startNanos) / 1e6;
-        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, Map.copyOf(failovers))));
+        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, replicas.failovers())));
         finished = true;
-        getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), failovers);
+        getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), replicas.failovers());
         return Behaviors.stopped();
     }
 
@@ -214,15 +212,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
         endpointOf[slot] = null;
-        List<DirectorySnapshot.Replica> live = snapshot.replicas(model);
-        Set<String> bad = excluded.getOrDefault(model, Set.of());
-        List<String> candidates = live.stream().map(DirectorySnapshot.Replica::endpoint).filter(e -> !bad.contains(e)).toList();
-        if (candidates.isEmpty()) {
-            waitForReplica(slot, attempt, model, !live.isEmpty());
+        List<String> live = snapshot.replicas(model).stream().map(DirectorySnapshot.Replica::endpoint).toList();
+        Optional<String> chosen = replicas.choose(model, slot, live);
+        if (chosen.isEmpty()) {
+            replicas.noReplica(model, !live.isEmpty(), System.nanoTime()).ifPresentOrElse(
+                    error -> fail(Status.Code.UNAVAILABLE, error),
+                    () -> timers.startSingleTimer(new RetryLater(attempt, slot), settings.retryInterval()));
             return;
         }
-        // Spread jobs over replicas; which replica serves a step does not change the bits.
-        String endpoint = candidates.get(Math.floorMod(plan.jobId().hashCode() + slot, candidates.size()));
+        String endpoint = chosen.get();
         DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
         endpointOf[slot] = endpoint;
         long requestId = ++nextRequestId;
@@ -239,20 +237,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .orTimeout(settings.stepDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> { if (e != null) session.forget(requestId); });
         getContext().pipeToSelf(reply, (r, e) -> new Replied(attempt, slot, endpoint, r, e));
-    }
-
-    private void waitForReplica(int slot, long attempt, String model, boolean allExcluded) {
-        long now = System.nanoTime();
-        long since = failingSince.computeIfAbsent(model, m -> now);
-        if (now - since >= settings.gracePeriod().toNanos()) {
-            String last = lastError.getOrDefault(model, "none was registered");
-            fail(Status.Code.UNAVAILABLE, "model " + model + " has no live replica (waited the grace period of "
-                    + settings.gracePeriod().toMillis() + " ms); last error: " + last);
-            return;
-        }
-        // Every live replica failed this job once: they get another chance after the interval.
-        if (allExcluded) excluded.remove(model);
-        timers.startSingleTimer(new RetryLater(attempt, slot), settings.retryInterval());
     }
 
     private Behavior<Command> onReplied(Replied msg) {
@@ -280,7 +264,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
         attemptOf[msg.slot] = 0;
         endpointOf[msg.slot] = null;
-        failingSince.remove(player.card().name());
+        replicas.succeeded(player.card().name());
         if (--pending > 0) return this;
         return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
     }
@@ -291,10 +275,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         boolean repeated = !warned.add(endpoint);
         (repeated ? getContext().getLog().atDebug() : getContext().getLog().atWarn()).log("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
                 plan.jobId(), composition.stepIndex(), endpoint, model, why);
-        failovers.merge(model, 1, Integer::sum);
-        lastError.put(model, endpoint + ": " + why);
-        failingSince.putIfAbsent(model, System.nanoTime());
-        excluded.computeIfAbsent(model, m -> new HashSet<>()).add(endpoint);
+        replicas.failed(model, endpoint, why, System.nanoTime());
         DenoiseSession session = sessions.remove(endpoint);
         if (session != null) session.close();
         directory.tell(new NodeDirectory.ReplicaFailed(endpoint, why));
