@@ -20,6 +20,7 @@ final class ComposeRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was written for one image, with the numbers worth printing. */
+    /** @param minSlack the worst V_i - target over steps and players; NaN for a method without a game */
     record Written(int image, long seed, Path png, Path gif, Path report, double minSlack, double meanFictitiousShare) {}
 
     /** The files of the whole request and the job's summary. */
@@ -66,14 +67,24 @@ final class ComposeRun {
             JsonNode json = JSON.readTree(r.getFairnessReportJson());
             double fict = 0;
             int n = 0;
+            boolean game = false;
             for (JsonNode step : json.path("steps")) {
                 fict += step.path("fictitious_share").asDouble();
                 n++;
+                for (JsonNode p : step.path("players")) game |= p.path("target").asDouble() > 0;
             }
-            return new Written(r.getImage(), r.getSeed(), png, gif, report, json.path("min_slack").asDouble(), n == 0 ? 0 : fict / n);
+            // Methods without a fair-division game have no targets: no slack to report.
+            double minSlack = game ? json.path("min_slack").asDouble() : Double.NaN;
+            return new Written(r.getImage(), r.getSeed(), png, gif, report, minSlack, n == 0 ? 0 : fict / n);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The worst fairness slack for printing: "n/a" without a game, tiny solver round-off shown as 0. */
+    static String slack(double s) {
+        if (Double.isNaN(s)) return "   n/a ";
+        return String.format(java.util.Locale.ROOT, "%+.4f", Math.abs(s) < 5e-5 ? 0.0 : s);
     }
 
     private static String stem(Path p) {

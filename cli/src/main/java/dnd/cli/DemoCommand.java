@@ -50,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        Logging.quietUnlessAsked();
         Files.createDirectories(out);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Options.defaults(models), System.err);
              ComposerClient client = new ComposerClient(cluster.target())) {
@@ -74,8 +75,8 @@ final class DemoCommand implements Callable<Integer> {
                     for (int j = 0; j < methods.size(); j++) {
                         ComposeRun.Outcome o = grid.get(k).get(j).get();
                         ComposeRun.Written w = o.images().get(0);
-                        System.out.printf(Locale.ROOT, "%-48s %-10s seed %-3d min slack %+.4f  fictitious share %.2f  %.1f s  -> %s%n",
-                                list.get(k).label(), methods.get(j), w.seed(), w.minSlack(), w.meanFictitiousShare(),
+                        System.out.printf(Locale.ROOT, "%-48s %-10s seed %-3d min slack %s  fictitious share %.2f  %.1f s  -> %s%n",
+                                list.get(k).label(), methods.get(j), w.seed(), ComposeRun.slack(w.minSlack()), w.meanFictitiousShare(),
                                 o.done().getWallMs() / 1000, w.png());
                         pngs.add(Files.readAllBytes(w.png()));
                     }

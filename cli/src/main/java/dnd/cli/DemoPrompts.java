@@ -7,46 +7,55 @@ import java.util.List;
 
 /**
  * The demo's fixed prompts, made from whatever models the cluster serves: two-player prompts that
- * pair different specialists where there are several (one model playing two items otherwise), the
- * last one with colours.
+ * pair items of different specialists (round-robin over model pairs, then over item pairs), or
+ * two items of one model when only one is served; the last prompt binds colours.
  */
 final class DemoPrompts {
 
     /** One prompt: its players and a file-name slug. */
     record Prompt(List<Player> players, String label, String slug) {}
 
-    private static final int[][] PAIRS = {{0, 1}, {1, 2}, {2, 0}, {0, 2}};
+    private record Pick(ModelInfo model, String item) {}
 
     private DemoPrompts() {}
 
     static List<Prompt> make(List<ModelInfo> models, int count) {
         if (models.isEmpty()) throw new IllegalArgumentException("no models to compose");
+        List<List<Pick[]>> byModelPair = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            for (int j = i + 1; j < models.size(); j++) byModelPair.add(pairs(models.get(i), models.get(j)));
+        }
+        if (byModelPair.isEmpty()) byModelPair.add(pairs(models.get(0), models.get(0)));
+        List<Pick[]> order = new ArrayList<>();
+        int longest = byModelPair.stream().mapToInt(List::size).max().orElse(0);
+        for (int k = 0; k < longest; k++)
+            for (List<Pick[]> l : byModelPair) if (k < l.size()) order.add(l.get(k));
+        if (order.isEmpty()) throw new IllegalArgumentException("the served models cannot make a two-item prompt");
         List<Prompt> out = new ArrayList<>();
-        int m = models.size();
         for (int k = 0; k < count; k++) {
-            int[] pair = PAIRS[k % PAIRS.length];
-            ModelInfo a = models.get(pair[0] % m);
-            ModelInfo b = models.get(pair[1] % m);
-            boolean same = a.getCard().getName().equals(b.getCard().getName());
-            if (same && m > 1) b = models.get((pair[0] + 1) % m);
-            same = a.getCard().getName().equals(b.getCard().getName());
-            String itemA = item(a, k);
-            String itemB = item(b, same ? k + 1 : k);
-            boolean coloured = k == count - 1 && a.getCard().getColoursCount() > 1 && b.getCard().getColoursCount() > 1;
-            String conceptA = coloured ? a.getCard().getColours(0) + " " + itemA : itemA;
-            String conceptB = coloured ? b.getCard().getColours(Math.min(2, b.getCard().getColoursCount() - 1)) + " " + itemB : itemB;
-            List<Player> players = List.of(
-                    Player.newBuilder().setModel(a.getCard().getName()).setConcept(conceptA).build(),
-                    Player.newBuilder().setModel(b.getCard().getName()).setConcept(conceptB).build());
-            String label = a.getCard().getName() + ":" + conceptA + " + " + b.getCard().getName() + ":" + conceptB;
-            String slug = k + "-" + (conceptA + "-" + conceptB).replaceAll("[^A-Za-z0-9]+", "-");
-            out.add(new Prompt(players, label, slug));
+            Pick[] p = order.get(k % order.size());
+            boolean coloured = k == count - 1 && p[0].model.getCard().getColoursCount() > 2 && p[1].model.getCard().getColoursCount() > 2;
+            String a = coloured ? p[0].model.getCard().getColours(0) + " " + p[0].item : p[0].item;
+            String b = coloured ? p[1].model.getCard().getColours(2) + " " + p[1].item : p[1].item;
+            String modelA = p[0].model.getCard().getName(), modelB = p[1].model.getCard().getName();
+            out.add(new Prompt(List.of(Player.newBuilder().setModel(modelA).setConcept(a).build(), Player.newBuilder().setModel(modelB).setConcept(b).build()),
+                    modelA + ":" + a + " + " + modelB + ":" + b, k + "-" + (a + "-" + b).replaceAll("[^A-Za-z0-9]+", "-")));
         }
         return out;
     }
 
-    private static String item(ModelInfo m, int k) {
-        List<String> items = m.getCard().getItemsList();
-        return items.get(k % items.size());
+    /** Item pairs of two models, interleaved so consecutive picks differ in both items; distinct items for one model. */
+    private static List<Pick[]> pairs(ModelInfo a, ModelInfo b) {
+        List<String> ia = a.getCard().getItemsList(), ib = b.getCard().getItemsList();
+        boolean same = a.getCard().getName().equals(b.getCard().getName());
+        List<Pick[]> out = new ArrayList<>();
+        for (int shift = 0; shift < ib.size(); shift++)
+            for (int x = 0; x < ia.size(); x++) {
+                int y = (x + shift) % ib.size();
+                if (same && ia.get(x).equals(ib.get(y))) continue;
+                if (same && x > y) continue; // one order of each unordered pair
+                out.add(new Pick[] {new Pick(a, ia.get(x)), new Pick(b, ib.get(y))});
+            }
+        return out;
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dnd", mixinStandardHelpOptions = true, version = "dnd 0.1.0",
         description = "Compose several diffusion models, each on its own machine, into one image by fair division of the canvas.",
         subcommands = {CommandLine.HelpCommand.class, NodeCommand.class,
-                CoordinatorCommand.class, SampleCommand.class, DemoCommand.class, ModelsCommand.class, ClusterCommand.class, EvalCommand.class})
+                CoordinatorCommand.class, SampleCommand.class, DemoCommand.class, ModelsCommand.class, ClusterCommand.class, EvalCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -27,7 +27,7 @@ public final class NodeCommand implements Callable<Integer> {
             description = "Serve a SYNTHETIC fixed-cost stand-in instead of a model, e.g. shape=4x64x64,cost=20ms[,per-item=1ms][,attention=16x16][,context=8][,name=synthetic].")
     String synthetic;
 
-    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (for tests).")
+    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (exact eps, maps and VJPs; for tests): default, or name=gmm,shape=16x16,attention=8x8.")
     String gmm;
 
     @Option(names = "--host", description = "Address to bind gRPC to and to advertise in the cluster (default 127.0.0.1).")
@@ -57,13 +57,41 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (0: libtorch's default).")
     Integer threads;
 
+    @Option(names = "--device", description = "Where a TorchScript model runs: cpu, gpu or gpu:N (gpu needs a CUDA libtorch: PYTORCH_LIBRARY_PATH, see docs/operations.md).")
+    String device;
+
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        ModelNodeServer node;
+        try {
+            node = ModelNodeServer.start(config());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException | UnsupportedOperationException e) {
+            spec.commandLine().getErr().println("dnd node: " + e.getMessage());
+            return 2;
+        }
+        System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
+                + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
+                + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
+        System.out.flush();
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        onTermination(node, asked);
+        node.whenTerminated().toCompletableFuture().join();
+        if (asked.get()) return 0;
+        // stopped without being asked (downed by the split brain resolver, or the cluster shut it
+        // down): a non-zero status lets a service manager restart it so that it rejoins
+        spec.commandLine().getErr().println("dnd node: stopped without a stop request (removed from the cluster?); exiting with status 3");
+        return 3;
+    }
+
+    NodeConfig config() {
         Config c = ConfigFactory.load().getConfig("dnd.node");
-        NodeConfig cfg = new NodeConfig(Optional.ofNullable(model), Optional.ofNullable(synthetic), Optional.ofNullable(gmm),
+        return new NodeConfig(Optional.ofNullable(model), Optional.ofNullable(synthetic), Optional.ofNullable(gmm),
                 host != null ? host : c.getString("host"),
                 port != null ? port : c.getInt("port"),
                 true,
@@ -75,13 +103,24 @@ public final class NodeCommand implements Callable<Integer> {
                 maxMessageBytes != null ? maxMessageBytes : c.getInt("max-message-bytes"),
                 threads != null ? threads : c.getInt("threads"),
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
-                nodeId != null ? nodeId : "");
-        ModelNodeServer node = ModelNodeServer.start(cfg);
-        System.out.println("dnd node ready: model=" + node.card().name() + " backend=" + node.card().backend()
-                + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
-                + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
-        System.out.flush();
-        node.whenTerminated().toCompletableFuture().join();
-        return 0;
+                nodeId != null ? nodeId : "",
+                device != null ? device : c.getString("device"));
+    }
+
+    /**
+     * SIGTERM / SIGINT: a graceful stop (deregister, finish in-flight requests, leave the cluster)
+     * followed by exit status 0, so service managers see a clean stop rather than 143.
+     */
+    private static void onTermination(ModelNodeServer node, java.util.concurrent.atomic.AtomicBoolean asked) {
+        try {
+            for (String name : new String[]{"TERM", "INT"})
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    asked.set(true);
+                    new Thread(node::close, "dnd-node-stop").start();
+                });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no signal support here: the JVM's shutdown hook (Pekko's CoordinatedShutdown) still stops the node gracefully
+            asked.set(true);
+        }
     }
 }

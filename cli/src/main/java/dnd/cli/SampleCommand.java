@@ -67,6 +67,7 @@ final class SampleCommand implements Callable<Integer> {
             return 2;
         }
         if (coordinator != null) return run(coordinator, request.build());
+        Logging.quietUnlessAsked();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Options.defaults(models), System.err)) {
             return run(cluster.target(), request.build());
         }
@@ -76,7 +77,7 @@ final class SampleCommand implements Callable<Integer> {
         try (ComposerClient client = new ComposerClient(target)) {
             ComposeRun.Outcome outcome = ComposeRun.run(client, request, out, System.err);
             for (ComposeRun.Written w : outcome.images())
-                System.out.printf(Locale.ROOT, "%s  seed %d  min fairness slack %.4f  %s  %s%n", w.png(), w.seed(), w.minSlack(), w.gif(), w.report());
+                System.out.printf(Locale.ROOT, "%s  seed %d  min fairness slack %s  %s  %s%n", w.png(), w.seed(), ComposeRun.slack(w.minSlack()), w.gif(), w.report());
             if (!outcome.done().getFailoversMap().isEmpty())
                 System.err.println("failovers (retried steps per model): " + outcome.done().getFailoversMap());
             return 0;

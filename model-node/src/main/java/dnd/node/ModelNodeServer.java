@@ -87,8 +87,13 @@ public final class ModelNodeServer implements AutoCloseable {
         Denoiser d = Backends.open(config);
         ActorSystem<?> system = null;
         if (config.cluster()) {
-            system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
-                    DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            try {
+                system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
+                        DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            } catch (RuntimeException e) {
+                d.close();
+                throw e;
+            }
             if (config.seedNodes().isEmpty()) {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -117,12 +122,21 @@ public final class ModelNodeServer implements AutoCloseable {
         s.health.setStatus(dnd.proto.ModelNodeGrpc.SERVICE_NAME, ServingStatus.SERVING);
         String id = config.nodeId().isEmpty() ? config.host() + ":" + s.port() : config.nodeId();
         s.info = new NodeService.NodeInfo(s.card(), config.host(), s.port(), id);
-        s.statsLog.scheduleAtFixedRate(() -> log.info("stats {}", s.stats.summary()), 30, 30, TimeUnit.SECONDS);
+        s.statsLog.scheduleAtFixedRate(s::logStatsIfChanged, 30, 30, TimeUnit.SECONDS);
         system.ifPresent(sys -> s.joinCluster(sys, ownsSystem));
         log.info("model node {} serving {} ({}, backend {}, sha256 {}) on {}:{}, max batch {}, max wait {} us",
                 id, s.card().name(), s.card().synthetic() ? "SYNTHETIC" : "real", s.card().backend(), s.card().sha256(),
                 config.host(), s.port(), config.maxBatch(), config.maxWaitMicros());
         return s;
+    }
+
+    private String lastSummary = "";
+
+    /** Every 30 s, when anything happened since the last line. */
+    private void logStatsIfChanged() {
+        String summary = stats.summary();
+        if (!summary.equals(lastSummary)) log.info("stats {} {}", info.nodeId(), summary);
+        lastSummary = summary;
     }
 
     private void joinCluster(ActorSystem<?> sys, boolean owns) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param maxMessageBytes gRPC inbound message limit; 0 derives it from the card and max batch
  * @param threads        libtorch intra-op threads (0: libtorch's default)
  * @param nodeId         name in logs and NodeInfo; empty: host:port
+ * @param device         where a TorchScript model runs: "cpu", "gpu" or "gpu:N" (needs a CUDA libtorch, see docs/operations.md)
  */
 public record NodeConfig(
         Optional<Path> modelDir,
@@ -30,7 +31,8 @@ public record NodeConfig(
         int maxMessageBytes,
         int threads,
         long drainTimeoutMillis,
-        String nodeId) {
+        String nodeId,
+        String device) {
 
     public NodeConfig {
         modelDir = modelDir == null ? Optional.empty() : modelDir;
@@ -48,6 +50,8 @@ public record NodeConfig(
         if (maxMessageBytes < 0) throw new IllegalArgumentException("max message bytes must be >= 0");
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0");
         nodeId = nodeId == null ? "" : nodeId;
+        device = device == null || device.isBlank() ? "cpu" : device.trim().toLowerCase();
+        if (!device.matches("cpu|gpu(:\\d+)?")) throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got " + device);
     }
 
     public static final int DEFAULT_MAX_BATCH = 16;
@@ -56,7 +60,7 @@ public record NodeConfig(
     /** A TorchScript model on loopback, ephemeral ports, a one-member cluster of its own. */
     public static NodeConfig model(Path dir) {
         return new NodeConfig(Optional.of(dir), Optional.empty(), Optional.empty(), "127.0.0.1", 0, true, 0, List.of(),
-                DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MICROS, 1024, 0, 0, 30_000, "");
+                DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MICROS, 1024, 0, 0, 30_000, "", "cpu");
     }
 
     public static NodeConfig synthetic(String spec) {
@@ -69,39 +73,43 @@ public record NodeConfig(
 
     private NodeConfig withBackend(Optional<Path> m, Optional<String> s, Optional<String> g) {
         return new NodeConfig(m, s, g, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents,
-                maxMessageBytes, threads, drainTimeoutMillis, nodeId);
+                maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withHost(String h) {
-        return new NodeConfig(modelDir, synthetic, gmm, h, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, h, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, p, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, host, p, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withCluster(boolean on, int cPort, List<String> seeds) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, on, cPort, seeds, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, on, cPort, seeds, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withBatching(int batch, long waitMicros) {
         return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, batch, waitMicros,
-                Math.max(maxQueuedLatents, batch), maxMessageBytes, threads, drainTimeoutMillis, nodeId);
+                Math.max(maxQueuedLatents, batch), maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withLimits(int queuedLatents, int messageBytes) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, queuedLatents, messageBytes, threads, drainTimeoutMillis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, queuedLatents, messageBytes, threads, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withThreads(int t) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, t, drainTimeoutMillis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, t, drainTimeoutMillis, nodeId, device);
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, id);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, id, device);
     }
 
     public NodeConfig withDrainTimeout(long millis) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, millis, nodeId);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, millis, nodeId, device);
+    }
+
+    public NodeConfig withDevice(String d) {
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, d);
     }
 }

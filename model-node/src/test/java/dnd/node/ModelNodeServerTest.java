@@ -155,7 +155,11 @@ class ModelNodeServerTest {
             ModelCard card = client.describe();
             // a slow batch in flight while the node closes: it is finished, then the stream ends
             CompletableFuture<StepReply> inFlight = job.step(stepRequest(card, BatchingDeterminismTest.randn(1, 1, 2, 8, 8), 501, "star", false));
-            while (node.stats().getStepRequests() < 1) Thread.sleep(5); // accepted by the node
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // safety net, not a speed check
+            while (node.stats().getStepRequests() < 1) {
+                assertTrue(System.nanoTime() < deadline, "the node never accepted the request");
+                Thread.sleep(5);
+            }
             node.close();
             assertEquals(1, inFlight.get(10, TimeUnit.SECONDS).getBatchSize(), "the in-flight request is finished, not dropped");
             job.closed().get(10, TimeUnit.SECONDS);

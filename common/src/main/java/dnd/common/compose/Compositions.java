@@ -35,6 +35,7 @@ public final class Compositions {
         if (method == null || !OPTIONS.containsKey(method)) throw unknown(method);
         Options o = new Options(method, options, OPTIONS.get(method));
         Sampling s = new Sampling(players, cfg);
+        rejectUnused(method, s.players);
         return switch (method) {
             case "average" -> new AverageComposition(s, o);
             case "composable" -> new ComposableComposition(s, o);
@@ -44,6 +45,20 @@ public final class Compositions {
             case "amdm" -> new AmdmComposition(s, o);
             default -> throw unknown(method);
         };
+    }
+
+    /** Player extras a method would silently ignore are errors instead. */
+    private static void rejectUnused(String method, List<PlayerSpec> players) {
+        for (int i = 0; i < players.size(); i++) {
+            PlayerSpec p = players.get(i);
+            String who = "method " + method + ": player " + i + " (" + p.label() + ")";
+            if (!method.equals("composable") && p.negate())
+                throw new IllegalArgumentException(who + " is negated, but only composable supports NOT");
+            if (!method.equals("composable") && p.weight() != 0)
+                throw new IllegalArgumentException(who + " has weight " + p.weight() + ", but only composable uses player weights");
+            if (p.region().isPresent() && !method.equals("multidiffusion") && !method.startsWith("dnd"))
+                throw new IllegalArgumentException(who + " has a region, but only multidiffusion and dnd (initial allocation) use regions");
+        }
     }
 
     private static IllegalArgumentException unknown(String method) {

@@ -56,7 +56,7 @@ final class DndComposition extends BaseComposition {
         OPTIONS.put("sharpen", "power applied to the attention utility, > 0 (default 1)");
         OPTIONS.put("blur", "on|off: 3x3 blur of the attention utility, or sigma-1 blur of the score utility (default off for attention, on for score)");
         OPTIONS.put("clip", "percentile at which the score utility is clipped, (0,100] (default 99)");
-        OPTIONS.put("init", "uniform|layout: the initial allocation (default uniform)");
+        OPTIONS.put("init", "uniform|layout: the initial allocation (default layout when the players have regions, else uniform)");
     }
 
     private final boolean fictitious, guidanceOn, fromPrevious, ddpmSigma;
@@ -91,7 +91,8 @@ final class DndComposition extends BaseComposition {
         double sharpen = o.number("sharpen", 1, 1e-3, 100);
         boolean blur = o.flag("blur", utilityKind.equals("score"));
         double clip = o.number("clip", 99, Double.MIN_VALUE, 100);
-        String init = o.string("init", "uniform", "uniform", "layout");
+        boolean regions = s.players.stream().anyMatch(pl -> pl.region().isPresent());
+        String init = o.string("init", regions ? "layout" : "uniform", "uniform", "layout");
         o.finish();
         if (guidanceOn && utilityKind.equals("score"))
             throw new IllegalArgumentException("method " + name + ": guidance (gamma > 0) needs utility=attention; the node contract has no VJP of eps. Set gamma=0 or guidance=off");

@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Infeasibility is explicit: each multiplier is capped at lambda_max; a capped row is reported
  * ({@link GameResult#lambdaCapHit()}, negative slack), never a divergence or NaN.
  *
- * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic.
+ * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic: a fixed
+ * order of every reduction; exponentials are {@code Math.exp}, bit-identical for a given JVM and
+ * CPU (the noise, which must agree across machines, uses StrictMath).
  */
 public final class FairDivisionSolver {
 
@@ -49,9 +51,13 @@ public final class FairDivisionSolver {
     private final int[] rowOwner;         // the player whose share a proportional row protects
     private final int[] pairP, pairA;     // (p, a): V_{p<-a} = sum_j Q_pj u_aj
     private final int[][] pairsOfRow;     // pairs whose p is the row of Q
+    private final double[] pairAbsCoef;   // sum of |c| over the terms of each pair (bounds the tilt)
 
     // workspace
-    private final double[] base, q, logZ, colMax, colSum, pairValue, theta, b;
+    private final double[] base, q, ex, colMax, colSum, pairValue, theta, b;
+    private final double[] cachedTheta;
+    private final boolean[] rowCached;
+    private boolean fixedShift;
     private final double[] lambda, trial, grad, trialGrad, dir, hess, chol;
     private final int[] free;
     private final int[] pairSlot, usedPairs;  // pairs of the free rows, for the Hessian
@@ -123,6 +129,8 @@ public final class FairDivisionSolver {
             pairP[e.getValue()] = (int) (e.getKey() / (n + 1));
             pairA[e.getValue()] = (int) (e.getKey() % (n + 1));
         }
+        pairAbsCoef = new double[np];
+        for (int t = 0; t < termPair.length; t++) pairAbsCoef[termPair[t]] += Math.abs(termCoef[t]);
         pairsOfRow = new int[rows][];
         for (int p = 0; p < rows; p++) {
             final int pp = p;
@@ -131,11 +139,13 @@ public final class FairDivisionSolver {
 
         base = new double[rows * m];
         q = new double[rows * m];
-        logZ = new double[m];
+        ex = new double[rows * m];
         colMax = new double[m];
         colSum = new double[m];
         pairValue = new double[np];
         theta = new double[np];
+        cachedTheta = new double[np];
+        rowCached = new boolean[rows];
         b = new double[k];
         lambda = new double[k];
         trial = new double[k];
@@ -184,6 +194,20 @@ public final class FairDivisionSolver {
             if (p < n) for (int j = 0; j < m; j++) base[off + j] = logPrior[off + j] + utility[off + j] * invBeta;
             else for (int j = 0; j < m; j++) base[off + j] = logPrior[off + j] + fictU * invBeta;
         }
+        // a fixed shift (the base's column max) is safe when no tilt can exceed exp's range
+        double worstTilt = 0;
+        for (int p = 0; p < rows; p++) {
+            double t = 0;
+            for (int pair : pairsOfRow[p]) t += pairAbsCoef[pair] * lambdaMax * uColMax[pairA[pair]];
+            worstTilt = Math.max(worstTilt, t);
+        }
+        fixedShift = worstTilt <= 700;   // 9 e^700 and e^-700 are both well inside double range
+        Arrays.fill(rowCached, false);
+        if (fixedShift) {
+            Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
+            for (int p = 0; p < rows; p++)
+                for (int j = 0; j < m; j++) colMax[j] = Math.max(colMax[j], base[p * m + j]);
+        }
         double keep = 1 - spec.delta();
         for (int r = 0; r < k; r++) {
             b[r] = switch (rowKind[r]) {
@@ -227,37 +251,58 @@ public final class FairDivisionSolver {
             if (l == 0) continue;
             for (int t = termStart[r]; t < termStart[r + 1]; t++) theta[termPair[t]] += l * termCoef[t];
         }
-        // exponent rows, then a column-wise log-sum-exp done row by row (cache friendly)
-        Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
+        // unnormalised exp rows ex = exp(E - shift), row by row (cache friendly). With a fixed shift
+        // (the column max of the base, safe while every tilt is bounded), a row whose tilt did not
+        // change since the last evaluation keeps its exps: rows of players whose lambda stays 0 and
+        // the fictitious row cost nothing after the first evaluation of a solve.
+        if (!fixedShift) Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
         for (int p = 0; p < rows; p++) {
             int off = p * m;
-            System.arraycopy(base, off, q, off, m);
-            for (int pair : pairsOfRow[p]) {
-                double th = theta[pair];
-                if (th == 0) continue;
-                int uo = pairA[pair] * m;
-                for (int j = 0; j < m; j++) q[off + j] -= th * u[uo + j];
+            int[] ps = pairsOfRow[p];
+            if (fixedShift && rowCached[p]) {
+                boolean same = true;
+                for (int pair : ps) same &= theta[pair] == cachedTheta[pair];
+                if (same) continue;
             }
-            for (int j = 0; j < m; j++) colMax[j] = Math.max(colMax[j], q[off + j]);
+            if (fixedShift && ps.length == 1) {   // the common proportional case: one fused pass
+                double th = theta[ps[0]];
+                int uo = pairA[ps[0]] * m;
+                for (int j = 0; j < m; j++) ex[off + j] = Math.exp(base[off + j] - th * u[uo + j] - colMax[j]);
+            } else {
+                System.arraycopy(base, off, ex, off, m);
+                for (int pair : ps) {
+                    double th = theta[pair];
+                    if (th == 0) continue;
+                    int uo = pairA[pair] * m;
+                    for (int j = 0; j < m; j++) ex[off + j] -= th * u[uo + j];
+                }
+                if (fixedShift) for (int j = 0; j < m; j++) ex[off + j] = Math.exp(ex[off + j] - colMax[j]);
+                else for (int j = 0; j < m; j++) colMax[j] = Math.max(colMax[j], ex[off + j]);
+            }
+            if (fixedShift) {
+                for (int pair : ps) cachedTheta[pair] = theta[pair];
+                rowCached[p] = true;
+            }
         }
+        if (!fixedShift)
+            for (int x = 0; x < rows * m; x++) ex[x] = Math.exp(ex[x] - colMax[x % m]);
         Arrays.fill(colSum, 0);
         for (int p = 0; p < rows; p++) {
             int off = p * m;
-            for (int j = 0; j < m; j++) {
-                double e = Math.exp(q[off + j] - colMax[j]);
-                q[off + j] = e;
-                colSum[j] += e;
-            }
+            for (int j = 0; j < m; j++) colSum[j] += ex[off + j];
         }
-        double sumLogZ = 0;
+        // sum_j log Z_j with few logs: multiply the column sums, taking a log before the product leaves range
+        double sumLogZ = 0, product = 1;
         for (int j = 0; j < m; j++) {
-            logZ[j] = colMax[j] + Math.log(colSum[j]);
-            sumLogZ += logZ[j];
+            sumLogZ += colMax[j];
+            product *= colSum[j];
+            if (product > 1e100 || product < 1e-100) { sumLogZ += Math.log(product); product = 1; }
             colSum[j] = 1 / colSum[j];
         }
+        sumLogZ += Math.log(product);
         for (int p = 0; p < rows; p++) {
             int off = p * m;
-            for (int j = 0; j < m; j++) q[off + j] *= colSum[j];
+            for (int j = 0; j < m; j++) q[off + j] = ex[off + j] * colSum[j];
         }
         for (int pair = 0; pair < pairValue.length; pair++) {
             int qo = pairP[pair] * m, uo = pairA[pair] * m;
@@ -318,6 +363,13 @@ public final class FairDivisionSolver {
             for (int t = termStart[r]; t < termStart[r + 1]; t++) dTheta[termPair[t]] += dir[r] * termCoef[t];
         double tilt = 0;
         for (int pair = 0; pair < dTheta.length; pair++) tilt = Math.max(tilt, Math.abs(dTheta[pair]) * uColMax[pairA[pair]]);
+        // per row too: dependent rows (equitable, stacked) can move far along directions that leave theta unchanged
+        for (int r = 0; r < k; r++) {
+            double cm = 0;
+            for (int t = termStart[r]; t < termStart[r + 1]; t++) cm = Math.max(cm, Math.abs(termCoef[t]) * uColMax[pairA[termPair[t]]]);
+            double move = dir[r] < 0 ? Math.min(-dir[r], lambda[r]) : dir[r];   // a decrease stops at the bound
+            tilt = Math.max(tilt, move * cm);
+        }
         double step = tilt > MAX_TILT ? MAX_TILT / tilt : 1;
         for (int attempt = 0; attempt < 60; attempt++, step *= 0.5) {
             double descent = 0, moved = 0;
@@ -437,7 +489,9 @@ public final class FairDivisionSolver {
                 int uo = pairA[pair] * m;
                 for (int j = 0; j < m; j++) logQ[off + j] -= th * u[uo + j];
             }
-            for (int j = 0; j < m; j++) logQ[off + j] -= logZ[j];
+            // (E - shift) exactly as evaluate() exponentiated it, then - log(sum): a huge tilt (tiny beta)
+            // must not leak its rounding into the normalisation. colSum holds 1/sum.
+            for (int j = 0; j < m; j++) logQ[off + j] = (logQ[off + j] - colMax[j]) + Math.log(colSum[j]);
         }
         double keep = 1 - spec.delta();
         double[] value = new double[n], target = new double[n], slack = new double[n];

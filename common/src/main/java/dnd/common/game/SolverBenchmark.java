@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Times {@link FairDivisionSolver} on realistic sequences of games: attention-like utilities
- * (one smooth blob per player on a square grid, drifting a little each step, with multiplicative
- * noise), the prior being the previous step's allocation. "warm" starts from the previous step's
+ * (one smooth blob per player on a square grid, the blobs contesting the middle of the canvas,
+ * drifting a little each step, with multiplicative noise), the prior being the previous step's
+ * allocation. "warm" starts from the previous step's
  * lambda (what a job does); "cold" solves the same game from lambda = 0.
  */
 public final class SolverBenchmark {
@@ -82,8 +83,9 @@ public final class SolverBenchmark {
         int w = side * side == m ? side : m, h = m / w;
         double[] u = new double[n * m];
         for (int i = 0; i < n; i++) {
-            double cx = 0.15 + 0.7 * noise.uniform(SeededNoise.AUXILIARY, 2L * i) + 0.003 * step;
-            double cy = 0.15 + 0.7 * noise.uniform(SeededNoise.AUXILIARY, 2L * i + 1);
+            // centres in the middle of the canvas: the players contest the same region, so fairness binds
+            double cx = 0.3 + 0.4 * noise.uniform(SeededNoise.AUXILIARY, 2L * i) + 0.003 * step;
+            double cy = 0.3 + 0.4 * noise.uniform(SeededNoise.AUXILIARY, 2L * i + 1);
             double r = 0.12 + 0.1 * noise.uniform(SeededNoise.AUXILIARY, 1000L + i);
             double s = 0;
             for (int j = 0; j < m; j++) {

@@ -177,6 +177,16 @@ class CompositionBehaviourTest {
         e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("multidiffusion", Map.of(), mixed, cfg));
         assertTrue(e.getMessage().contains("region"), e.getMessage());
         assertEquals(List.of("average", "composable", "multidiffusion", "dnd", "dnd-nofair", "amdm"), Compositions.methods());
+        // extras a method would ignore are refused, naming the player
+        List<PlayerSpec> negated = List.of(player("left"), new PlayerSpec(CARD, new Concept("right", Optional.empty()), 0, true, Optional.empty()));
+        e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("dnd", Map.of(), negated, cfg));
+        assertTrue(e.getMessage().contains("player 1") && e.getMessage().contains("NOT"), e.getMessage());
+        List<PlayerSpec> weighted = List.of(new PlayerSpec(CARD, new Concept("left", Optional.empty()), 2, false, Optional.empty()));
+        e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("average", Map.of(), weighted, cfg));
+        assertTrue(e.getMessage().contains("weight"), e.getMessage());
+        List<PlayerSpec> placed = List.of(new PlayerSpec(CARD, new Concept("left", Optional.empty()), 0, false, Optional.of(new PlayerSpec.Region(0, 0, 1, 1))));
+        e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("amdm", Map.of(), placed, cfg));
+        assertTrue(e.getMessage().contains("region"), e.getMessage());
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -59,6 +60,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private record RetryLater(long attempt, int slot) implements Command {}
 
+    private record ReplicaLeft(String endpoint) implements Command {}
+
     private enum Phase { STEP, GUIDANCE }
 
     private final JobPlan plan;
@@ -74,6 +77,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final Map<String, Long> failingSince = new HashMap<>();
     private final Map<String, String> lastError = new HashMap<>();
     private final Map<String, Integer> failovers = new TreeMap<>();
+    private final Set<String> warned = new HashSet<>();
     private DirectorySnapshot snapshot = DirectorySnapshot.empty();
 
     private int image;
@@ -82,8 +86,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Phase phase;
     private List<Composition.PlayerRequest> stepRequests;
     private List<Composition.GuidanceRequest> guidanceRequests;
+    private int guidanceOffset;
     private Object[] answers;
     private long[] attemptOf;
+    private String[] endpointOf;
     private int pending;
     private long nextAttempt;
     private long nextRequestId;
@@ -104,6 +110,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         this.directory = directory;
         this.channels = channels;
         this.topic = topic;
+        ActorRef<NodeDirectory.ReplicaLeft> left = ctx.messageAdapter(NodeDirectory.ReplicaLeft.class, l -> new ReplicaLeft(l.endpoint()));
+        ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(NodeDirectory.ReplicaLeft.class, left));
         askSnapshot(Start::new);
     }
 
@@ -114,6 +122,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(Replied.class, this::onReplied)
                 .onMessage(Redispatch.class, this::onRedispatch)
                 .onMessage(RetryLater.class, this::onRetryLater)
+                .onMessage(ReplicaLeft.class, this::onReplicaLeft)
                 .onMessage(Cancel.class, this::onCancel)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
@@ -137,29 +146,36 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         if (composition.done()) return finishImage();
         phase = Phase.STEP;
         stepRequests = composition.stepRequests();
-        return fanOut(stepRequests.size());
+        // Guidance known before the step's outputs ("previous allocation" variant) rides along: one round trip per step.
+        guidanceRequests = composition.prefetchGuidance();
+        guidanceOffset = stepRequests.size();
+        return fanOut(stepRequests.size() + guidanceRequests.size());
     }
 
     private Behavior<Command> fanOut(int slots) {
         answers = new Object[slots];
         attemptOf = new long[slots];
+        endpointOf = new String[slots];
         pending = slots;
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
         return next();
     }
 
     private Behavior<Command> stepAnswered() {
-        List<Composition.PlayerOutput> outputs = new ArrayList<>(answers.length);
-        for (Object o : answers) outputs.add((Composition.PlayerOutput) o);
-        guidanceRequests = composition.acceptStep(outputs);
-        if (guidanceRequests.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        List<Composition.PlayerOutput> outputs = new ArrayList<>(stepRequests.size());
+        for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PlayerOutput) answers[i]);
+        List<Composition.GuidanceRequest> wanted = composition.acceptStep(outputs);
+        if (wanted.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        if (wanted.size() == guidanceRequests.size()) return guidanceAnswered(); // prefetched with the step
         phase = Phase.GUIDANCE;
+        guidanceRequests = wanted;
+        guidanceOffset = 0;
         return fanOut(guidanceRequests.size());
     }
 
     private Behavior<Command> guidanceAnswered() {
-        List<FloatTensor> grads = new ArrayList<>(answers.length);
-        for (Object o : answers) grads.add((FloatTensor) o);
+        List<FloatTensor> grads = new ArrayList<>(guidanceRequests.size());
+        for (int i = 0; i < guidanceRequests.size(); i++) grads.add((FloatTensor) answers[guidanceOffset + i]);
         return stepDone(composition.acceptGuidance(grads));
     }
 
@@ -184,8 +200,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     // ---- fan-out with failover --------------------------------------------------------------------
 
+    /** Whether a fan-out slot is a step request (else a guidance request, at slot - guidanceOffset). */
+    private boolean isStepSlot(int slot) { return phase == Phase.STEP && slot < stepRequests.size(); }
+
     private PlayerSpec playerOf(int slot) {
-        int player = phase == Phase.STEP ? stepRequests.get(slot).player() : guidanceRequests.get(slot).player();
+        int player = isStepSlot(slot) ? stepRequests.get(slot).player() : guidanceRequests.get(slot - guidanceOffset).player();
         return plan.players().get(player);
     }
 
@@ -194,6 +213,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         String model = player.card().name();
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
+        endpointOf[slot] = null;
         List<DirectorySnapshot.Replica> live = snapshot.replicas(model);
         Set<String> bad = excluded.getOrDefault(model, Set.of());
         List<String> candidates = live.stream().map(DirectorySnapshot.Replica::endpoint).filter(e -> !bad.contains(e)).toList();
@@ -204,12 +224,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         // Spread jobs over replicas; which replica serves a step does not change the bits.
         String endpoint = candidates.get(Math.floorMod(plan.jobId().hashCode() + slot, candidates.size()));
         DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
+        endpointOf[slot] = endpoint;
         long requestId = ++nextRequestId;
         DenoiseRequest request;
         try {
-            request = phase == Phase.STEP
+            request = isStepSlot(slot)
                     ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image))
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot));
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset));
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
@@ -249,7 +270,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem == null) {
             try {
-                answers[msg.slot] = phase == Phase.STEP
+                answers[msg.slot] = isStepSlot(msg.slot)
                         ? NodeRequests.output(msg.reply.getStep(), player.card(), stepRequests.get(msg.slot).needsAttention())
                         : NodeRequests.gradient(msg.reply.getGuidance(), player.card());
             } catch (IllegalArgumentException e) {
@@ -258,6 +279,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
         attemptOf[msg.slot] = 0;
+        endpointOf[msg.slot] = null;
         failingSince.remove(player.card().name());
         if (--pending > 0) return this;
         return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
@@ -265,7 +287,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private Behavior<Command> failover(int slot, String endpoint, String model, Throwable problem) {
         String why = describe(problem);
-        getContext().getLog().warn("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
+        // One warning per replica and job; retries against a replica that stays down are quieter.
+        boolean repeated = !warned.add(endpoint);
+        (repeated ? getContext().getLog().atDebug() : getContext().getLog().atWarn()).log("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
                 plan.jobId(), composition.stepIndex(), endpoint, model, why);
         failovers.merge(model, 1, Integer::sum);
         lastError.put(model, endpoint + ": " + why);
@@ -276,8 +300,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         directory.tell(new NodeDirectory.ReplicaFailed(endpoint, why));
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
+        endpointOf[slot] = null;
         askSnapshot(s -> new Redispatch(attempt, slot, s));
         return this;
+    }
+
+    /** A replica left the cluster: its unanswered requests are retried elsewhere now, not at the deadline. */
+    private Behavior<Command> onReplicaLeft(ReplicaLeft msg) {
+        if (finished || composition == null || endpointOf == null) return next();
+        for (int slot = 0; slot < endpointOf.length; slot++) {
+            if (attemptOf[slot] != 0 && answers[slot] == null && msg.endpoint.equals(endpointOf[slot]))
+                failover(slot, msg.endpoint, playerOf(slot).card().name(), new IllegalStateException("replica left the cluster (stopped or unreachable)"));
+        }
+        return next();
     }
 
     private Behavior<Command> onRedispatch(Redispatch msg) {

@@ -44,9 +44,15 @@ public final class TorchScriptDenoiser implements Denoiser {
 
     /** Loads {@code dir}/model.json and the TorchScript file it names, then warms the model up. */
     public static TorchScriptDenoiser load(Path dir, int maxBatch, int threads) {
+        return load(dir, maxBatch, threads, "cpu");
+    }
+
+    /** @param device "cpu", "gpu" or "gpu:N" (a GPU needs a CUDA build of libtorch, see docs/operations.md) */
+    public static TorchScriptDenoiser load(Path dir, int maxBatch, int threads, String device) {
         DjlEnvironment.configure(threads);
         ModelCardJson.Loaded loaded = ModelCardJson.load(dir, "torchscript", maxBatch);
-        Model model = Model.newInstance(loaded.card().name(), Device.cpu(), "PyTorch");
+        Device dev = device.equals("cpu") ? Device.cpu() : device.equals("gpu") ? Device.gpu() : Device.gpu(Integer.parseInt(device.substring(4)));
+        Model model = Model.newInstance(loaded.card().name(), dev, "PyTorch");
         try {
             String file = loaded.modelFile().getFileName().toString();
             String prefix = file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file;

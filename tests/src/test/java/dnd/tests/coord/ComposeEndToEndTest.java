@@ -6,7 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dnd.common.compose.Compositions;
+import dnd.common.compose.LocalSampler;
+import dnd.common.compose.PlayerSpec;
+import dnd.common.compose.SamplerConfig;
+import dnd.common.gmm.GaussianMixtureDenoiser;
+import dnd.common.gmm.GmmSpec;
+import dnd.common.model.Concept;
+import dnd.common.tensor.FloatTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dnd.proto.CancelRequest;
 import dnd.proto.ClusterRequest;
@@ -97,13 +110,41 @@ class ComposeEndToEndTest {
         }
     }
 
+    /** Every method of the engine runs distributed and gives the same bits as the in-process driver. */
     @Test
-    void unknownModelConceptOrMethodIsAnInvalidArgumentNamingIt() {
+    void everyMethodGivesTheSameBitsOverTheClusterAsInProcess() {
+        GaussianMixtureDenoiser leftModel = new GaussianMixtureDenoiser(GmmSpec.withShape(LEFT, 16, 16, 8, 8));
+        GaussianMixtureDenoiser rightModel = new GaussianMixtureDenoiser(GmmSpec.withShape(RIGHT, 16, 16, 8, 8));
+        List<PlayerSpec> players = List.of(
+                PlayerSpec.of(leftModel.card(), Concept.parse("red left", leftModel.card().colours())),
+                PlayerSpec.of(rightModel.card(), Concept.parse("blue right", rightModel.card().colours())));
+        List<Map.Entry<String, Map<String, String>>> variants = new java.util.ArrayList<>();
+        for (String method : Compositions.methods()) variants.add(Map.entry(method, Map.of()));
+        // dnd with guidance (a second round trip per step), its one-round-trip variant, and the score utility
+        variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "fairness", "envy-free")));
+        variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "guidance-from", "previous")));
+        variants.add(Map.entry("dnd", Map.of("utility", "score")));
+        for (var v : variants) {
+            String method = v.getKey();
+            ComposeRequest request = twoPlayers().setMethod(method).putAllOptions(v.getValue()).setSteps(6).setGuidanceScale(2).setSeed(9).build();
+            ComposeCall call = ComposeCall.run(cluster.composer(), request).assertSucceeded();
+            FloatTensor local = LocalSampler.run(Compositions.create(method, v.getValue(), players, new SamplerConfig(6, 9, 2, 0)),
+                    players, List.of(leftModel, rightModel)).latent();
+            ByteBuffer expected = ByteBuffer.allocate(local.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+            expected.asFloatBuffer().put(local.data());
+            assertArrayEquals(expected.array(), call.images().get(0).getLatent().getData().toByteArray(), method + " " + v.getValue());
+            assertEquals(6, call.progress().size(), method);
+        }
+    }
+
+    @Test
+    void unknownModelConceptMethodOrBadOptionIsAnInvalidArgumentNamingIt() {
         var bad = Map.of(
                 "players[1].model", twoPlayers().setPlayers(1, Player.newBuilder().setModel("no-such-model").setConcept("left")).setMethod("dnd"),
                 "players[0].concept", twoPlayers().setPlayers(0, Player.newBuilder().setModel(LEFT).setConcept("purple left")).setMethod("dnd"),
                 "method", twoPlayers().setMethod("no-such-method"),
-                "steps", twoPlayers().setMethod("dnd").setSteps(5000));
+                "steps", twoPlayers().setMethod("dnd").setSteps(5000),
+                "option", twoPlayers().setMethod("dnd").putOptions("fairness", "sometimes"));
         bad.forEach((field, request) -> {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cluster.composer().compose(request.build()).hasNext());
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), field);
@@ -115,15 +156,19 @@ class ComposeEndToEndTest {
 
     @Test
     void cancelStopsAJobAndClosesItsStreamsToTheNodes() throws Exception {
-        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(1000).setImages(64).setJobId("to-cancel").build();
+        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(500).setImages(64).setJobId("to-cancel").build();
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Status> ended = new CompletableFuture<>();
         cluster.composerAsync().compose(request, new StreamObserver<>() {
             @Override public void onNext(ComposeEvent e) { started.countDown(); }
-            @Override public void onError(Throwable t) { ended.complete(Status.fromThrowable(t)); }
+            @Override public void onError(Throwable t) {
+                ended.complete(Status.fromThrowable(t));
+                started.countDown();
+            }
             @Override public void onCompleted() { ended.complete(Status.OK); }
         });
         assertTrue(started.await(30, TimeUnit.SECONDS), "the job started");
+        assertFalse(ended.isDone(), "the job is running, not ended: " + ended.getNow(null));
         assertEquals(1, cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs());
 
         assertTrue(cluster.composer().cancel(CancelRequest.newBuilder().setJobId("to-cancel").build()).getCancelled());

@@ -1,0 +1,115 @@
+package dnd.node;
+
+import dnd.common.model.Denoiser;
+import dnd.common.model.ModelCard;
+import dnd.common.tensor.FloatTensor;
+import dnd.node.backend.SyntheticDenoiser;
+import dnd.node.backend.SyntheticSpec;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Batch composition: FIFO head, same kind only, never above max batch, reproducible alone, bounded queue. */
+class MicroBatcherTest {
+
+    /** The synthetic model, except that the first call waits for a latch (so the queue can fill behind it). */
+    static final class Gated implements Denoiser {
+        final SyntheticDenoiser inner = new SyntheticDenoiser(SyntheticSpec.parse("shape=1x4x4,attention=2x2,context=3,cost=0ms"), 64);
+        final CountDownLatch running = new CountDownLatch(1), release = new CountDownLatch(1);
+
+        public ModelCard card() { return inner.card(); }
+
+        public Forward forward(FloatTensor x, long[] t, long[][] tokens) {
+            running.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return inner.forward(x, t, tokens);
+        }
+
+        public UtilityGradient utilityGrad(FloatTensor x, long[] t, long[][] tokens, FloatTensor w) { return inner.utilityGrad(x, t, tokens, w); }
+    }
+
+    static NodeWork.Step step(ModelCard c, int b, boolean reproducible) {
+        long[][] tok = new long[b][];
+        for (int i = 0; i < b; i++) tok[i] = c.nullContext();
+        return new NodeWork.Step(FloatTensor.zeros(b, 1, 4, 4), 500, 450, tok, tok, 2, 0, new int[0], reproducible);
+    }
+
+    static NodeWork.Guidance guidance(ModelCard c, int b) {
+        long[][] tok = new long[b][];
+        for (int i = 0; i < b; i++) tok[i] = c.nullContext();
+        return new NodeWork.Guidance(FloatTensor.zeros(b, 1, 4, 4), 500, tok, FloatTensor.zeros(b, 3, 2, 2), false);
+    }
+
+    @Test
+    void batchesAreComposedFromTheQueueInOrderWithinTheLimits() throws Exception {
+        Gated d = new Gated();
+        ModelCard c = d.card();
+        NodeStats stats = new NodeStats();
+        try (MicroBatcher batcher = new MicroBatcher(new BatchRunner(d), 4, 0, 10, stats)) {
+            Map<String, CompletableFuture<MicroBatcher.Outcome>> out = new ConcurrentHashMap<>();
+            java.util.function.BiConsumer<String, NodeWork> submit = (name, w) -> {
+                CompletableFuture<MicroBatcher.Outcome> f = new CompletableFuture<>();
+                out.put(name, f);
+                try {
+                    batcher.submit(w, f::complete);
+                } catch (RequestException e) {
+                    f.completeExceptionally(e);
+                }
+            };
+            submit.accept("blocker", step(c, 1, false));
+            assertTrue(d.running.await(30, TimeUnit.SECONDS));
+            submit.accept("s3", step(c, 3, false));
+            submit.accept("s2", step(c, 2, false));
+            submit.accept("g1", guidance(c, 1));
+            submit.accept("r1", step(c, 1, true));
+            submit.accept("s1", step(c, 1, false));
+            // 8 latents queued behind the running one; 4 more would pass the limit of 10
+            var full = assertThrows(RequestException.class, () -> batcher.submit(step(c, 4, false), o -> {}));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.code());
+            assertTrue(full.getMessage().startsWith("queue"), full.getMessage());
+            d.release.countDown();
+            assertTrue(batcher.drain(30_000));
+            assertEquals(1, out.get("blocker").get().batchLatents());
+            assertEquals(4, out.get("s3").get().batchLatents(), "s3 + s1 (s2 would pass 4, g1 is another kind, r1 runs alone)");
+            assertEquals(4, out.get("s1").get().batchLatents());
+            assertEquals(2, out.get("s2").get().batchLatents());
+            assertEquals(1, out.get("g1").get().batchLatents());
+            assertEquals(1, out.get("r1").get().batchLatents());
+            for (var f : out.values()) assertNull(f.get().failure());
+            assertEquals(5, stats.snapshot().getForwardPasses());
+            assertEquals(4, stats.snapshot().getLargestBatch());
+            var refused = assertThrows(RequestException.class, () -> batcher.submit(step(c, 1, false), o -> {}));
+            assertEquals(Status.Code.UNAVAILABLE, refused.code(), "a drained batcher refuses new work");
+        }
+    }
+
+    @Test
+    void aBackendFailureIsReportedToEveryRequestOfTheBatch() throws Exception {
+        Denoiser broken = new Denoiser() {
+            final SyntheticDenoiser inner = new SyntheticDenoiser(SyntheticSpec.parse("shape=1x4x4,attention=2x2,context=3,cost=0ms"), 8);
+            public ModelCard card() { return inner.card(); }
+            public Forward forward(FloatTensor x, long[] t, long[][] tokens) { throw new IllegalStateException("out of memory"); }
+            public UtilityGradient utilityGrad(FloatTensor x, long[] t, long[][] k, FloatTensor w) { throw new IllegalStateException("x"); }
+        };
+        try (MicroBatcher batcher = new MicroBatcher(new BatchRunner(broken), 4, 0, 12, new NodeStats())) {
+            CompletableFuture<MicroBatcher.Outcome> f = new CompletableFuture<>();
+            batcher.submit(step(broken.card(), 2, false), f::complete);
+            assertEquals("out of memory", f.get(30, TimeUnit.SECONDS).failure().getMessage());
+            CompletableFuture<MicroBatcher.Outcome> g = new CompletableFuture<>();
+            batcher.submit(guidance(broken.card(), 1), g::complete);
+            assertNotNull(g.get(30, TimeUnit.SECONDS).failure(), "the worker survives a failed batch");
+        }
+    }
+}
