@@ -89,6 +89,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private long nextAttempt;
     private long nextRequestId;
     private boolean finished;
+    // Step timing for the benchmarks: wall time from fan-out to the step's result, and per phase
+    // the compute each node reported (a node runs a job's requests one after another).
+    private long stepStartNanos;
+    private double stepComputeMs;
+    private final Map<String, Double> phaseComputeMs = new HashMap<>();
 
     public static Behavior<Command> create(JobPlan plan, CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory,
                                            NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
@@ -137,6 +142,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> beginStep() {
         if (composition.done()) return finishImage();
         phase = Phase.STEP;
+        stepStartNanos = System.nanoTime();
+        stepComputeMs = 0;
         stepRequests = composition.stepRequests();
         return fanOut(stepRequests.size());
     }
@@ -145,11 +152,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         answers = new Object[slots];
         attemptOf = new long[slots];
         pending = slots;
+        phaseComputeMs.clear();
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
         return next();
     }
 
     private Behavior<Command> stepAnswered() {
+        stepComputeMs += busiestNodeMs();
         List<Composition.PlayerOutput> outputs = new ArrayList<>(answers.length);
         for (Object o : answers) outputs.add((Composition.PlayerOutput) o);
         guidanceRequests = composition.acceptStep(outputs);
@@ -159,14 +168,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> guidanceAnswered() {
+        stepComputeMs += busiestNodeMs();
         List<FloatTensor> grads = new ArrayList<>(answers.length);
         for (Object o : answers) grads.add((FloatTensor) o);
         return stepDone(composition.acceptGuidance(grads));
     }
 
+    private double busiestNodeMs() {
+        return phaseComputeMs.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
     private Behavior<Command> stepDone(StepReport report) {
+        double stepMs = (System.nanoTime() - stepStartNanos) / 1e6;
         reports.add(report);
-        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card())));
+        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs)));
         return beginStep();
     }
 
@@ -209,8 +224,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         DenoiseRequest request;
         try {
             request = phase == Phase.STEP
-                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image))
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot));
+                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image), !plan.allowBatching())
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot), !plan.allowBatching());
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
@@ -258,6 +273,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             }
         }
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
+        double computeMs = phase == Phase.STEP ? msg.reply.getStep().getComputeMs() : msg.reply.getGuidance().getComputeMs();
+        phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);
         attemptOf[msg.slot] = 0;
         failingSince.remove(player.card().name());
         if (--pending > 0) return this;

@@ -1,0 +1,94 @@
+package dnd.cli.bench;
+
+import dnd.proto.ComposeRequest;
+import dnd.proto.Player;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dnd bench fanout}: how step latency grows with the number of nodes a step fans out to.
+ * Synthetic fixed-cost nodes (each call parks for the cost, as a host waiting on its GPU), one JVM
+ * each, one player per node, method dnd: with perfect fan-out the step takes the same time at
+ * any n.
+ */
+@Command(name = "fanout", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Step latency of method dnd over n synthetic fixed-cost nodes (one JVM and one player each), relative to n = 1.",
+                "The first step of every job is not counted. Progress on stderr, the table (or --json) on stdout."})
+public final class FanoutBench implements Callable<Integer> {
+
+    @Mixin
+    BenchOptions common;
+
+    @Option(names = "--nodes", split = ",", defaultValue = "1,2,4,8", paramLabel = "N", description = "Numbers of nodes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> nodes;
+
+    @Option(names = "--shape", defaultValue = "4x64x64", description = "Synthetic latent shape CxHxW. Default: ${DEFAULT-VALUE}.")
+    String shape;
+
+    @Option(names = "--cost", defaultValue = "20ms", description = "Synthetic cost per backend call. Default: ${DEFAULT-VALUE}.")
+    String cost;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps per job. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1. Repeatable.")
+    List<String> dndOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        BenchOptions.quietLogs();
+        int max = nodes.stream().max(Integer::compare).orElse(1);
+        if (nodes.stream().anyMatch(n -> n < 1 || n > 8))
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nodes: each must be in 1..8 (the coordinator's player limit)");
+        List<LoopbackCluster.NodeSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= max; i++)
+            specs.add(new LoopbackCluster.NodeSpec("syn" + i, List.of("--synthetic", "shape=" + shape + ",cost=" + cost + ",name=syn" + i)));
+        Report report = new Report();
+        try (LoopbackCluster cluster = LoopbackCluster.start(specs, common.nodeOptions(), System.err)) {
+            JobDriver driver = new JobDriver(cluster.channel());
+            double base = Double.NaN;
+            for (int n : nodes.stream().sorted().toList()) {
+                List<Player> ps = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    var card = cluster.cards().get("syn" + i);
+                    ps.add(Player.newBuilder().setModel(card.getName()).setConcept(card.getItems(0)).build());
+                }
+                ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod("dnd").setSteps(steps).addAllPlayers(ps)
+                        .putAllOptions(Options.parse(dndOptions));
+                for (int w = 0; w < warmup; w++) driver.run(request.setSeed(1_000_000 + w).build());
+                List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>();
+                for (int r = 0; r < repeats; r++)
+                    for (JobDriver.StepTime s : driver.run(request.setSeed(r).build()).steps()) {
+                        if (s.step() == 0) continue;
+                        stepMs.add(s.stepMs());
+                        computeMs.add(s.computeMs());
+                    }
+                double step = Samples.median(stepMs);
+                if (n == 1) base = step;
+                Map<String, Object> row = report.row();
+                row.put("n", n);
+                row.put("latency_ratio_vs_n1", step / base);
+                row.put("median_step_ms", step);
+                row.put("median_compute_ms", Samples.median(computeMs));
+                row.put("p90_step_ms", Samples.quantile(stepMs.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
+                row.put("samples", stepMs.size());
+                System.err.printf(Locale.ROOT, "  n=%d: step %.2f ms (ratio %.3f)%n", n, step, step / base);
+            }
+        }
+        System.out.print(common.json ? report.json() : report.table());
+        return 0;
+    }
+}

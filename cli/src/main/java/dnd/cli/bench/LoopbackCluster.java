@@ -1,0 +1,134 @@
+package dnd.cli.bench;
+
+import com.typesafe.config.ConfigFactory;
+import dnd.coordinator.Coordinator;
+import dnd.coordinator.CoordinatorSettings;
+import dnd.proto.ComposerGrpc;
+import dnd.proto.ListModelsRequest;
+import dnd.proto.ModelCard;
+import dnd.proto.ModelInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A real multi-process cluster on loopback: the coordinator (a cluster member of its own, in this
+ * JVM, reached through its Composer gRPC service like any client would) and one node JVM per
+ * {@link NodeSpec}, each joining the coordinator's cluster. Closing it stops the nodes (SIGTERM)
+ * and the coordinator.
+ */
+final class LoopbackCluster implements AutoCloseable {
+
+    /** One node to start: a name for logs and its backend flags, e.g. {@code --model DIR}. */
+    record NodeSpec(String name, List<String> backend) {}
+
+    private final ActorSystem<Void> system;
+    private final Coordinator coordinator;
+    private final List<NodeJvm> nodes;
+    private final ManagedChannel channel;
+    private final Map<String, ModelCard> cards = new LinkedHashMap<>();
+
+    private LoopbackCluster(ActorSystem<Void> system, Coordinator coordinator, List<NodeJvm> nodes) {
+        this.system = system;
+        this.coordinator = coordinator;
+        this.nodes = nodes;
+        this.channel = NettyChannelBuilder.forTarget(target()).usePlaintext().maxInboundMessageSize(256 << 20).build();
+    }
+
+    static LoopbackCluster start(List<NodeSpec> specs, NodeOptions options, PrintStream log) {
+        int clusterPort = freePort();
+        ActorSystem<Void> system = Coordinator.member("127.0.0.1", clusterPort, List.of(), List.of(Coordinator.ROLE));
+        Coordinator coordinator = null;
+        List<NodeJvm> nodes = new ArrayList<>();
+        try {
+            coordinator = Coordinator.start(system, CoordinatorSettings.from(ConfigFactory.load()).withGrpc("127.0.0.1", 0));
+            long t0 = System.nanoTime();
+            for (NodeSpec s : specs) {
+                List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--cluster-port", "0",
+                        "--seed-node", "127.0.0.1:" + clusterPort, "--node-id", s.name(), "--threads", Integer.toString(options.threads())));
+                args.addAll(s.backend());
+                nodes.add(NodeJvm.launch(s.name(), options.jvmOptions(), args));
+            }
+            for (NodeJvm n : nodes) n.awaitReady(Duration.ofSeconds(180));
+            LoopbackCluster cluster = new LoopbackCluster(system, coordinator, nodes);
+            cluster.awaitRegistered(nodes.size(), Duration.ofSeconds(120));
+            log.printf("bench: cluster up in %.1f s: coordinator %s, %d node JVM(s): %s%n", (System.nanoTime() - t0) / 1e9, cluster.target(),
+                    nodes.size(), String.join(", ", cluster.cards.keySet()));
+            return cluster;
+        } catch (RuntimeException e) {
+            nodes.forEach(NodeJvm::close);
+            if (coordinator != null) coordinator.close();
+            system.terminate();
+            throw e;
+        }
+    }
+
+    String target() { return "127.0.0.1:" + coordinator.port(); }
+
+    ManagedChannel channel() { return channel; }
+
+    /** The cards of the registered models, by name, in registration order. */
+    Map<String, ModelCard> cards() { return cards; }
+
+    private void awaitRegistered(int models, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = "";
+        while (true) {
+            try {
+                List<ModelInfo> listed = ComposerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+                cards.clear();
+                for (ModelInfo m : listed) if (m.getReplicasCount() > 0) cards.put(m.getCard().getName(), m.getCard());
+                seen = cards.keySet().toString();
+                if (cards.size() >= models) return;
+            } catch (StatusRuntimeException notYet) {
+                seen = notYet.getStatus().toString();
+            }
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException(models + " model(s) did not register within " + timeout.toSeconds() + " s (registered: " + seen
+                        + "); do two nodes serve models of the same name?");
+            sleep(200);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        nodes.parallelStream().forEach(NodeJvm::close);
+        coordinator.close();
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // shutting down anyway
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
