@@ -4,6 +4,7 @@ import dnd.common.compose.StepReport;
 import dnd.common.model.ModelCard;
 import dnd.common.tensor.FloatTensor;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,19 +50,31 @@ final class Artifacts {
         return encode(img, "png");
     }
 
-    /** One frame per step; rows beyond the players (the fictitious one) are grey. */
+    /**
+     * One frame per step; rows beyond the players (the fictitious one) are grey. The frames are
+     * drawn as indexed images over one palette of the whole movie (built from the unscaled
+     * features), so the GIF writer does not quantise every scaled RGB frame itself: that octree
+     * quantisation was most of a job's coordinator CPU time.
+     */
     static byte[] allocationGif(List<StepReport> reports, ModelCard card) {
+        List<int[]> colours = reports.stream().map(r -> colours(r)).toList();
+        int m = colours.isEmpty() ? 0 : colours.get(0).length;
+        boolean grid = m == card.height() * card.width();
+        int h = grid ? card.height() : 1, w = grid ? card.width() : Math.max(1, m);
+        MoviePalette palette = MoviePalette.of(colours);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
             writer.prepareWriteSequence(null);
-            for (StepReport r : reports) {
-                BufferedImage frame = frame(r, card);
-                IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), null);
-                animate(meta, r == reports.get(0));
-                writer.writeToSequence(new IIOImage(frame, null, meta), null);
-            }
+            // Frame metadata without a colour table (built once): the writer then takes the
+            // palette from the indexed frame directly instead of through a metadata tree per frame.
+            ImageTypeSpecifier noTable = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB);
+            IIOMetadata first = writer.getDefaultImageMetadata(noTable, null), rest = writer.getDefaultImageMetadata(noTable, null);
+            animate(first, true);
+            animate(rest, false);
+            for (int f = 0; f < colours.size(); f++)
+                writer.writeToSequence(new IIOImage(frame(colours.get(f), w, h, palette), null, f == 0 ? first : rest), null);
             writer.endWriteSequence();
         } catch (IOException e) {
             throw new UncheckedIOException("allocation movie could not be written", e);
@@ -71,23 +84,31 @@ final class Artifacts {
         return out.toByteArray();
     }
 
-    private static BufferedImage frame(StepReport r, ModelCard card) {
+    /** Each feature's colour (0xRRGGBB): the mix of its owners' colours. */
+    private static int[] colours(StepReport r) {
         float[][] q = r.allocation();
         int players = r.players().size();
         int m = q.length == 0 ? 0 : q[0].length;
-        boolean grid = m == card.height() * card.width();
-        int h = grid ? card.height() : 1, w = grid ? card.width() : Math.max(1, m);
-        BufferedImage img = new BufferedImage(w * MOVIE_SCALE, h * MOVIE_SCALE, BufferedImage.TYPE_INT_RGB);
+        int[] out = new int[m];
         for (int j = 0; j < m; j++) {
             double[] rgb = new double[3];
             for (int i = 0; i < q.length; i++) {
                 int[] col = i < players ? PALETTE[i % PALETTE.length] : FICTITIOUS;
                 for (int k = 0; k < 3; k++) rgb[k] += q[i][j] * col[k];
             }
-            int px = (clamp(rgb[0]) << 16) | (clamp(rgb[1]) << 8) | clamp(rgb[2]);
+            out[j] = (clamp(rgb[0]) << 16) | (clamp(rgb[1]) << 8) | clamp(rgb[2]);
+        }
+        return out;
+    }
+
+    private static BufferedImage frame(int[] colours, int w, int h, MoviePalette palette) {
+        int width = w * MOVIE_SCALE;
+        BufferedImage img = new BufferedImage(width, h * MOVIE_SCALE, BufferedImage.TYPE_BYTE_INDEXED, palette.model());
+        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int j = 0; j < colours.length; j++) {
+            byte index = palette.index(colours[j]);
             int y0 = (j / w) * MOVIE_SCALE, x0 = (j % w) * MOVIE_SCALE;
-            for (int dy = 0; dy < MOVIE_SCALE; dy++)
-                for (int dx = 0; dx < MOVIE_SCALE; dx++) img.setRGB(x0 + dx, y0 + dy, px);
+            for (int dy = 0; dy < MOVIE_SCALE; dy++) java.util.Arrays.fill(px, (y0 + dy) * width + x0, (y0 + dy) * width + x0 + MOVIE_SCALE, index);
         }
         return img;
     }
