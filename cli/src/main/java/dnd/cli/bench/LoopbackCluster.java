@@ -46,7 +46,21 @@ final class LoopbackCluster implements AutoCloseable {
         this.channel = NettyChannelBuilder.forTarget(target()).usePlaintext().maxInboundMessageSize(256 << 20).build();
     }
 
+    /**
+     * Failure-detector patience of every member. The product's 1 s pause detects a dead node fast;
+     * several JVMs starting at once on a small, loaded box miss heartbeats for longer than that and
+     * the split-brain resolver then downs members. A benchmark kills no node, so it waits longer.
+     */
+    private static final List<String> PATIENCE = List.of(
+            "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=15s",
+            "-Dpekko.remote.watch-failure-detector.acceptable-heartbeat-pause=20s");
+
     static LoopbackCluster start(List<NodeSpec> specs, NodeOptions options, PrintStream log) {
+        for (String p : PATIENCE) {
+            String[] kv = p.substring(2).split("=", 2);
+            System.setProperty(kv[0], kv[1]);
+        }
+        ConfigFactory.invalidateCaches();
         int clusterPort = freePort();
         ActorSystem<Void> system = Coordinator.member("127.0.0.1", clusterPort, List.of(), List.of(Coordinator.ROLE));
         Coordinator coordinator = null;
@@ -58,7 +72,9 @@ final class LoopbackCluster implements AutoCloseable {
                 List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--cluster-port", "0",
                         "--seed-node", "127.0.0.1:" + clusterPort, "--node-id", s.name(), "--threads", Integer.toString(options.threads())));
                 args.addAll(s.backend());
-                nodes.add(NodeJvm.launch(s.name(), options.jvmOptions(), args));
+                List<String> jvm = new ArrayList<>(options.jvmOptions());
+                jvm.addAll(PATIENCE);
+                nodes.add(NodeJvm.launch(s.name(), jvm, args));
             }
             for (NodeJvm n : nodes) n.awaitReady(Duration.ofSeconds(180));
             LoopbackCluster cluster = new LoopbackCluster(system, coordinator, nodes);
