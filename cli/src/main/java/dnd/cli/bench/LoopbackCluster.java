@@ -94,6 +94,23 @@ final class LoopbackCluster implements AutoCloseable {
 
     ManagedChannel channel() { return channel; }
 
+    /** Each node's counters (backend calls, latents, mean backend time), by node name. */
+    Map<String, dnd.proto.NodeStats> nodeStats() {
+        Map<String, dnd.proto.NodeStats> out = new LinkedHashMap<>();
+        for (NodeJvm n : nodes) {
+            ManagedChannel c = NettyChannelBuilder.forTarget(n.endpoint()).usePlaintext().build();
+            try {
+                out.put(n.name(), dnd.proto.ModelNodeGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .stats(dnd.proto.StatsRequest.getDefaultInstance()));
+            } finally {
+                c.shutdownNow();
+            }
+        }
+        return out;
+    }
+
+    CpuMeter cpuMeter() { return new CpuMeter(nodes.stream().map(NodeJvm::pid).toList()); }
+
     /** The cards of the registered models, by name, in registration order. */
     Map<String, ModelCard> cards() { return cards; }
 

@@ -87,6 +87,8 @@ final class NodeJvm implements AutoCloseable {
 
     String name() { return name; }
 
+    long pid() { return process.pid(); }
+
     /** The node's gRPC endpoint, host:port (after {@link #awaitReady}). */
     String endpoint() { return ready.join().group(2); }
 

@@ -63,37 +63,52 @@ public final class OverheadBench implements Callable<Integer> {
         try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());
             List<ModelCard> cards = new ArrayList<>(cluster.cards().values());
+            record Config(String method, int n, List<Player> players, ComposeRequest.Builder request) {}
+            List<Config> configs = new ArrayList<>();
             for (String method : methods)
                 for (int n : players) {
                     List<Player> ps = Players.pick(cards, n);
                     ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps);
                     if (method.startsWith("dnd")) request.putAllOptions(Options.parse(dndOptions));
-                    for (int w = 0; w < warmup; w++) driver.run(request.setSeed(seed + 1_000_000 + w).build());
-                    List<Double> stepMs = new ArrayList<>(), computeMs = new ArrayList<>(), overheadMs = new ArrayList<>(), wallPerStep = new ArrayList<>();
-                    for (int r = 0; r < repeats; r++) {
-                        JobDriver.JobTiming job = driver.run(request.setSeed(seed + r).build());
-                        wallPerStep.add(job.clientWallMs() / job.steps().size());
-                        for (JobDriver.StepTime s : job.steps()) {
-                            if (s.step() == 0) continue;
-                            stepMs.add(s.stepMs());
-                            computeMs.add(s.computeMs());
-                            overheadMs.add(s.stepMs() - s.computeMs());
-                        }
-                    }
-                    double step = Samples.median(stepMs), compute = Samples.median(computeMs);
-                    Map<String, Object> row = report.row();
-                    row.put("method", method);
-                    row.put("n", n);
-                    row.put("overhead_ratio", step / compute);
-                    row.put("median_step_ms", step);
-                    row.put("median_compute_ms", compute);
-                    row.put("median_overhead_ms", Samples.median(overheadMs));
-                    row.put("p90_step_ms", Samples.quantile(stepMs.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
-                    row.put("client_wall_per_step_ms", Samples.median(wallPerStep));
-                    row.put("samples", stepMs.size());
-                    row.put("players", Players.label(ps));
-                    System.err.printf(java.util.Locale.ROOT, "  %s n=%d: step %.2f ms, compute %.2f ms, ratio %.3f%n", method, n, step, compute, step / compute);
+                    configs.add(new Config(method, n, ps, request));
                 }
+            for (int w = 0; w < warmup; w++) for (Config c : configs) driver.run(c.request().setSeed(seed + 1_000_000 + w).build());
+            // Rounds visit every configuration in turn, so a change of the machine's load hits every row alike.
+            Map<Config, List<double[]>> samples = new java.util.LinkedHashMap<>();
+            Map<Config, List<Double>> wallPerStep = new java.util.HashMap<>();
+            CpuMeter meter = cluster.cpuMeter();
+            Map<Config, CpuMeter.Reading> cpu = new java.util.HashMap<>();
+            Map<Config, Integer> allSteps = new java.util.HashMap<>();
+            for (int r = 0; r < repeats; r++)
+                for (Config c : configs) {
+                    CpuMeter.Reading before = meter.read();
+                    JobDriver.JobTiming job = driver.run(c.request().setSeed(seed + r).build());
+                    cpu.merge(c, meter.read().minus(before), CpuMeter.Reading::plus);
+                    allSteps.merge(c, job.steps().size(), Integer::sum);
+                    wallPerStep.computeIfAbsent(c, k -> new ArrayList<>()).add(job.clientWallMs() / job.steps().size());
+                    for (JobDriver.StepTime s : job.steps())
+                        if (s.step() > 0) samples.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[]{s.stepMs(), s.computeMs()});
+                }
+            for (Config c : configs) {
+                double[] stepMs = samples.get(c).stream().mapToDouble(x -> x[0]).toArray();
+                double[] computeMs = samples.get(c).stream().mapToDouble(x -> x[1]).toArray();
+                double[] overheadMs = samples.get(c).stream().mapToDouble(x -> x[0] - x[1]).toArray();
+                double step = Samples.median(stepMs), compute = Samples.median(computeMs);
+                Map<String, Object> row = report.row();
+                row.put("method", c.method());
+                row.put("n", c.n());
+                row.put("overhead_ratio", step / compute);
+                row.put("median_step_ms", step);
+                row.put("median_compute_ms", compute);
+                row.put("median_overhead_ms", Samples.median(overheadMs));
+                row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
+                row.put("client_wall_per_step_ms", Samples.median(wallPerStep.get(c)));
+                row.put("coord_cpu_ms_per_step", cpu.get(c).coordinatorNanos() / 1e6 / allSteps.get(c));
+                row.put("nodes_cpu_ms_per_step", cpu.get(c).nodesNanos() / 1e6 / allSteps.get(c));
+                row.put("samples", stepMs.length);
+                row.put("players", Players.label(c.players()));
+                System.err.printf(java.util.Locale.ROOT, "  %s n=%d: step %.2f ms, compute %.2f ms, ratio %.3f%n", c.method(), c.n(), step, compute, step / compute);
+            }
         }
         System.out.print(common.json ? report.json() : report.table());
         return 0;

@@ -58,25 +58,42 @@ public final class ThroughputBench implements Callable<Integer> {
             ComposeRequest base = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps).build();
             // warm-up: both paths of the nodes (alone and merged) and the coordinator
             for (boolean batching : new boolean[]{false, true}) driver.runConcurrently(requests(base, 4, batching, 1_000_000));
-            Map<Boolean, Double> single = new java.util.HashMap<>();
-            for (boolean batching : new boolean[]{false, true})
-                for (int k : jobs.stream().sorted().toList()) {
-                    List<Double> ipm = new ArrayList<>();
-                    List<Double> stepMs = new ArrayList<>();
-                    for (int r = 0; r < repeats; r++) {
+            List<Integer> ks = jobs.stream().sorted().distinct().toList();
+            // Rounds visit every configuration in turn, so a change of the machine's load hits every row alike.
+            Map<String, List<Double>> ipm = new java.util.HashMap<>(), stepMs = new java.util.HashMap<>();
+            Map<String, List<Double>> batch = new java.util.HashMap<>(), busy = new java.util.HashMap<>();
+            for (int r = 0; r < repeats; r++)
+                for (boolean batching : new boolean[]{false, true})
+                    for (int k : ks) {
+                        Map<String, dnd.proto.NodeStats> before = cluster.nodeStats();
                         JobDriver.Concurrent run = driver.runConcurrently(requests(base, k, batching, (long) r * k));
-                        ipm.add(run.imagesPerMinute());
-                        run.jobs().forEach(j -> j.steps().forEach(s -> stepMs.add(s.stepMs())));
+                        Map<String, dnd.proto.NodeStats> after = cluster.nodeStats();
+                        double calls = 0, items = 0, busiest = 0;
+                        for (String node : after.keySet()) {
+                            dnd.proto.NodeStats a = after.get(node), b = before.get(node);
+                            long c = a.getForwardPasses() - b.getForwardPasses();
+                            calls += c;
+                            items += a.getBatchedItems() - b.getBatchedItems();
+                            double busyMs = a.getMeanComputeMs() * a.getForwardPasses() - b.getMeanComputeMs() * b.getForwardPasses();
+                            busiest = Math.max(busiest, busyMs / run.wallMs());
+                        }
+                        batch.computeIfAbsent(k + "/" + batching, x -> new ArrayList<>()).add(items / calls);
+                        busy.computeIfAbsent(k + "/" + batching, x -> new ArrayList<>()).add(busiest);
+                        ipm.computeIfAbsent(k + "/" + batching, x -> new ArrayList<>()).add(run.imagesPerMinute());
+                        run.jobs().forEach(j -> j.steps().forEach(s -> stepMs.computeIfAbsent(k + "/" + batching, x -> new ArrayList<>()).add(s.stepMs())));
                     }
-                    double perMin = Samples.median(ipm);
-                    if (k == 1) single.put(batching, perMin);
+            for (boolean batching : new boolean[]{false, true})
+                for (int k : ks) {
+                    double perMin = Samples.median(ipm.get(k + "/" + batching));
                     Map<String, Object> row = report.row();
                     row.put("jobs", k);
                     row.put("batching", batching);
                     row.put("images_per_min", perMin);
-                    row.put("speedup_vs_1", perMin / single.getOrDefault(batching, Double.NaN));
-                    row.put("speedup_vs_1_alone", perMin / single.getOrDefault(false, Double.NaN));
-                    row.put("median_step_ms", Samples.median(stepMs));
+                    row.put("speedup_vs_1", ipm.containsKey("1/" + batching) ? perMin / Samples.median(ipm.get("1/" + batching)) : Double.NaN);
+                    row.put("speedup_vs_1_alone", ipm.containsKey("1/false") ? perMin / Samples.median(ipm.get("1/false")) : Double.NaN);
+                    row.put("median_step_ms", Samples.median(stepMs.get(k + "/" + batching)));
+                    row.put("mean_batch", Samples.median(batch.get(k + "/" + batching)));
+                    row.put("busiest_node_busy", Samples.median(busy.get(k + "/" + batching)));
                     row.put("rounds", repeats);
                     System.err.printf(Locale.ROOT, "  k=%d batching=%s: %.1f images/min%n", k, batching, perMin);
                 }
