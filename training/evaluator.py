@@ -20,7 +20,9 @@ Finder (all parameters in FINDER, also written to models/evaluator/evaluator.jso
  7. per part: crop = v * (1 on the part's dilated pixels, 0 elsewhere) (32x32); canonical
     28x28 crop: bounding box of crop > 0.1 * max(crop), zero-pad to a centred square
     (offset (s-h)//2, (s-w)//2), bilinear resize to 28x28 (align_corners=false, i.e. PyTorch
-    F.interpolate bilinear); classifier logits -> softmax; class = argmax,
+    F.interpolate bilinear: for output index o, scale = s/28, src = max(0, (o+0.5)*scale - 0.5),
+    i0 = floor(src), i1 = min(i0+1, s-1), frac = src - i0, separably in rows and columns, no
+    antialiasing); classifier input [1,1,28,28] in [0,1]; logits -> softmax; class = argmax,
     kept if its probability >= min_class_prob.
  8. colour of a part: over its fg pixels with v >= colour_min_intensity (0.3) (if none: all its
     fg pixels): chroma = rgb01 / v; nearest reference (squared L2) among red (1,0,0),

@@ -36,6 +36,9 @@ final class BenchCommand implements Runnable {
                     + "warm = previous step's lambda and allocation with slightly perturbed utilities; cold = the same game from lambda = 0.")
     static final class Solver implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--json", description = "Print {\"results\":[...]} instead of a table.")
         boolean json;
 
@@ -67,10 +70,20 @@ final class BenchCommand implements Runnable {
             for (String n : notions) {
                 String key = n.trim().toLowerCase(Locale.ROOT);
                 if (key.equals("stacked")) chosen.add(Map.entry("stacked", EnumSet.allOf(Fairness.class)));
-                else chosen.add(Map.entry(key, Fairness.parseSet(key)));
+                else {
+                    try {
+                        chosen.add(Map.entry(key, Fairness.parseSet(key)));
+                    } catch (IllegalArgumentException e) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--notions: " + e.getMessage());
+                    }
+                }
             }
-            for (int n : players) if (n < 1 || n > 64) throw new CommandLine.ParameterException(new CommandLine(this), "--players: " + n + " is outside 1..64");
-            for (int m : features) if (m < 1 || m > 1 << 20) throw new CommandLine.ParameterException(new CommandLine(this), "--features: " + m + " is outside 1..1048576");
+            if (steps < 2) throw new CommandLine.ParameterException(spec.commandLine(), "--steps: must be >= 2, got " + steps);
+            if (repeats < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--repeats: must be >= 1, got " + repeats);
+            if (!(betaPrime > 0)) throw new CommandLine.ParameterException(spec.commandLine(), "--beta: must be > 0, got " + betaPrime);
+            if (!(delta >= 0 && delta < 1)) throw new CommandLine.ParameterException(spec.commandLine(), "--delta: must be in [0,1), got " + delta);
+            for (int n : players) if (n < 1 || n > 64) throw new CommandLine.ParameterException(spec.commandLine(), "--players: " + n + " is outside 1..64");
+            for (int m : features) if (m < 1 || m > 1 << 20) throw new CommandLine.ParameterException(spec.commandLine(), "--features: " + m + " is outside 1..1048576");
             SolverBenchmark bench = new SolverBenchmark(steps, repeats, betaPrime, delta);
             // JIT warm-up on the largest shape, not reported
             int maxN = players.stream().max(Integer::compare).orElse(2), maxM = features.stream().max(Integer::compare).orElse(1024);

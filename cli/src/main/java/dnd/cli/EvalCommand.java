@@ -125,7 +125,7 @@ final class EvalCommand implements Callable<Integer> {
             List<Specialist> pool = specialists(channel, detector.card().classes());
             EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, steps, seed, dev);
             Optional<OutputWriter> writer = Optional.ofNullable(out).map(OutputWriter::new);
-            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err);
+            ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err, System.console() != null);
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress, parallel).run(plan);
             Map<Task, Map<String, Score>> scores = Scores.aggregate(records);
             var resultJson = ResultsJson.of(scores, plan);
@@ -146,8 +146,31 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** The specialists the prompts draw from, sorted by name so prompts do not depend on discovery order. */
+    /**
+     * The specialists the prompts draw from, sorted by name so prompts do not depend on discovery
+     * order. A coordinator that was just started may not list its nodes yet: ask again for up to
+     * {@code MODELS_WAIT_SECONDS} while none qualifies.
+     */
     private List<Specialist> specialists(ManagedChannel channel, List<String> classes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MODELS_WAIT_SECONDS);
+        while (true) {
+            try {
+                return specialistsOnce(channel, classes);
+            } catch (IllegalArgumentException e) {
+                if (System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster's models", e);
+            }
+        }
+    }
+
+    private static final int MODELS_WAIT_SECONDS = 20;
+
+    private List<Specialist> specialistsOnce(ManagedChannel channel, List<String> classes) {
         Set<String> known = new LinkedHashSet<>();
         classes.forEach(c -> known.add(dnd.eval.ClassNames.normalise(c)));
         List<Specialist> out = new ArrayList<>();

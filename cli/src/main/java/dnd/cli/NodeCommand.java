@@ -27,7 +27,7 @@ public final class NodeCommand implements Callable<Integer> {
             description = "Serve a SYNTHETIC fixed-cost stand-in instead of a model, e.g. shape=4x64x64,cost=20ms[,per-item=1ms][,attention=16x16][,context=8][,name=synthetic].")
     String synthetic;
 
-    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (for tests).")
+    @Option(names = "--gmm", paramLabel = "SPEC", description = "Serve the analytic Gaussian-mixture denoiser (exact eps, maps and VJPs; for tests): default, or name=gmm,shape=16x16,attention=8x8.")
     String gmm;
 
     @Option(names = "--host", description = "Address to bind gRPC to and to advertise in the cluster (default 127.0.0.1).")
@@ -60,6 +60,10 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--device", description = "Where a TorchScript model runs: cpu, gpu or gpu:N (gpu needs a CUDA libtorch: PYTORCH_LIBRARY_PATH, see docs/operations.md).")
     String device;
 
+    @Option(names = "--fixed-batch", negatable = true,
+            description = "Pad every backend call to --max-batch latents so that results do not depend on batch mates; reproducible requests then merge across jobs too (checked at start; default off).")
+    Boolean fixedBatch;
+
     @Option(names = "--node-id", description = "Name of this node in logs and the cluster (default host:port).")
     String nodeId;
 
@@ -79,9 +83,14 @@ public final class NodeCommand implements Callable<Integer> {
                 + (node.card().synthetic() ? " SYNTHETIC" : "") + " grpc=" + node.endpoint()
                 + " cluster=" + node.clusterEndpoint().orElse("-") + " sha256=" + node.card().sha256());
         System.out.flush();
-        onTermination(node);
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        onTermination(node, asked);
         node.whenTerminated().toCompletableFuture().join();
-        return 0;
+        if (asked.get()) return 0;
+        // stopped without being asked (downed by the split brain resolver, or the cluster shut it
+        // down): a non-zero status lets a service manager restart it so that it rejoins
+        spec.commandLine().getErr().println("dnd node: stopped without a stop request (removed from the cluster?); exiting with status 3");
+        return 3;
     }
 
     NodeConfig config() {
@@ -99,19 +108,24 @@ public final class NodeCommand implements Callable<Integer> {
                 threads != null ? threads : c.getInt("threads"),
                 c.getDuration("drain-timeout", TimeUnit.MILLISECONDS),
                 nodeId != null ? nodeId : "",
-                device != null ? device : c.getString("device"));
+                device != null ? device : c.getString("device"),
+                fixedBatch != null ? fixedBatch : c.getBoolean("fixed-batch"));
     }
 
     /**
      * SIGTERM / SIGINT: a graceful stop (deregister, finish in-flight requests, leave the cluster)
      * followed by exit status 0, so service managers see a clean stop rather than 143.
      */
-    private static void onTermination(ModelNodeServer node) {
+    private static void onTermination(ModelNodeServer node, java.util.concurrent.atomic.AtomicBoolean asked) {
         try {
             for (String name : new String[]{"TERM", "INT"})
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(node::close, "dnd-node-stop").start());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    asked.set(true);
+                    new Thread(node::close, "dnd-node-stop").start();
+                });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // no signal support here: the JVM's shutdown hook (Pekko's CoordinatedShutdown) still stops the node gracefully
+            asked.set(true);
         }
     }
 }

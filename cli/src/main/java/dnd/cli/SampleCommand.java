@@ -1,5 +1,6 @@
 package dnd.cli;
 
+import dnd.common.compose.Compositions;
 import dnd.proto.ComposeRequest;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class SampleCommand implements Callable<Integer> {
     List<String> players = new ArrayList<>();
 
     @Option(names = "--method", defaultValue = "dnd",
-            description = "Composition method: average, composable, multidiffusion, amdm, dnd (and its variants). Default: ${DEFAULT-VALUE}.")
+            description = "Composition method: average, composable, multidiffusion, amdm, dnd, dnd-nofair (--list-methods shows each one's options). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A method option, e.g. fairness=proportional or beta=0.001. Repeatable.")
@@ -52,11 +53,21 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--coordinator", paramLabel = "HOST:PORT", description = "A running coordinator; without it an embedded cluster runs.")
     String coordinator;
 
+    @Option(names = "--list-methods", help = true, description = "Print the composition methods and their options, then exit.")
+    boolean listMethods;
+
     @Option(names = "--models", paramLabel = "DIR", description = "Embedded cluster: the models directory. Default: models/ of the dnd installation.")
     Path models;
 
     @Override
     public Integer call() {
+        if (listMethods) {
+            for (String m : Compositions.methods()) {
+                System.out.println(m);
+                Compositions.options(m).forEach((k, v) -> System.out.printf("  --option %s=...  %s%n", k, v));
+            }
+            return 0;
+        }
         ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).setSeed(seed).setImages(images)
                 .setGuidanceScale(guidanceScale).setEta(eta).setJobId(jobId);
         try {
@@ -78,6 +89,7 @@ final class SampleCommand implements Callable<Integer> {
             ComposeRun.Outcome outcome = ComposeRun.run(client, request, out, System.err);
             for (ComposeRun.Written w : outcome.images())
                 System.out.printf(Locale.ROOT, "%s  seed %d  min fairness slack %s  %s  %s%n", w.png(), w.seed(), ComposeRun.slack(w.minSlack()), w.gif(), w.report());
+            System.err.printf(Locale.ROOT, "done: %d image(s) in %.1f s%n", outcome.done().getImages(), outcome.done().getWallMs() / 1000);
             if (!outcome.done().getFailoversMap().isEmpty())
                 System.err.println("failovers (retried steps per model): " + outcome.done().getFailoversMap());
             return 0;

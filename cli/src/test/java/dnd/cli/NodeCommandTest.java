@@ -49,5 +49,9 @@ class NodeCommandTest {
         assertEquals(7101, cfg.port(), "from reference.conf");
         assertEquals(java.util.List.of("10.0.0.5:2551"), cfg.seedNodes());
         assertEquals("cpu", cfg.device());
+        assertFalse(cfg.fixedBatch(), "off unless asked");
+        NodeCommand fixed = new NodeCommand();
+        new CommandLine(fixed).parseArgs("--gmm", "default", "--fixed-batch");
+        assertTrue(fixed.config().fixedBatch());
     }
 }

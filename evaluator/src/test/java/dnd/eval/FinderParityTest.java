@@ -13,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Java finder against the Python reference (training/evaluator.py), on 100 canvases made by
@@ -60,9 +61,9 @@ class FinderParityTest {
         }
         assertEquals(100, cases);
         // the golden set must exercise the interesting paths, or parity means little
-        org.junit.jupiter.api.Assertions.assertTrue(parts > 2 * cases, "parts: " + parts);
-        org.junit.jupiter.api.Assertions.assertTrue(crops >= 10, "crops compared: " + crops);
-        org.junit.jupiter.api.Assertions.assertTrue(splits >= 10, "split parts: " + splits);
+        assertTrue(parts > 2 * cases, "parts: " + parts);
+        assertTrue(crops >= 10, "crops compared: " + crops);
+        assertTrue(splits >= 10, "split parts: " + splits);
     }
 
     /**

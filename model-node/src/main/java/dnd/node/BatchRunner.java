@@ -1,6 +1,7 @@
 package dnd.node;
 
 import dnd.common.model.Denoiser;
+import dnd.common.model.ModelCard;
 import dnd.common.schedule.NoiseSchedule;
 import dnd.common.tensor.FloatTensor;
 
@@ -17,15 +18,34 @@ public final class BatchRunner {
 
     private final Denoiser denoiser;
     private final NoiseSchedule schedule;
+    private final int fixedLatents;
 
+    /** Each call has exactly as many rows as its requests need. */
     public BatchRunner(Denoiser denoiser) {
-        this.denoiser = denoiser;
-        this.schedule = NoiseSchedule.of(denoiser.card().schedule());
+        this(denoiser, 0);
     }
 
+    /**
+     * @param fixedLatents when positive, every call is padded to this many latents (2x rows for a
+     *                     step; padding rows are zeros under the null context), so every call has
+     *                     the same shape whatever the batch holds
+     */
+    public BatchRunner(Denoiser denoiser, int fixedLatents) {
+        if (fixedLatents < 0) throw new IllegalArgumentException("fixed latents must be >= 0");
+        this.denoiser = denoiser;
+        this.schedule = NoiseSchedule.of(denoiser.card().schedule());
+        this.fixedLatents = fixedLatents;
+    }
+
+    public Denoiser denoiser() { return denoiser; }
+
+    /** 0, or the number of latents every call is padded to. */
+    public int fixedLatents() { return fixedLatents; }
+
     public List<NodeWork.StepResult> steps(List<NodeWork.Step> batch) {
-        int rows = 0;
-        for (NodeWork.Step s : batch) rows += 2 * s.items();
+        int used = 0;
+        for (NodeWork.Step s : batch) used += 2 * s.items();
+        int rows = Math.max(used, 2 * fixedLatents);
         int[] latent = denoiser.card().latentShape();
         int d = latent[0] * latent[1] * latent[2];
         float[] x = new float[rows * d];
@@ -43,6 +63,7 @@ public final class BatchRunner {
                 r += b;
             }
         }
+        for (; r < rows; r++) tokens[r] = denoiser.card().nullContext(); // padding: zeros at t = 0
         Denoiser.Forward out = denoiser.forward(new FloatTensor(new int[]{rows, latent[0], latent[1], latent[2]}, x), t, tokens);
         float[] eps = out.eps().data();
         float[] attn = out.attention().data();
@@ -82,6 +103,13 @@ public final class BatchRunner {
                 ts.add(g.timestep());
                 tok.add(g.tokens()[i]);
             }
+        }
+        ModelCard card = denoiser.card();
+        while (xs.size() < fixedLatents) { // padding: zeros under the null context, zero weights
+            xs.add(FloatTensor.zeros(card.latentShape()));
+            ws.add(FloatTensor.zeros(card.contextLength(), card.attentionShape()[0], card.attentionShape()[1]));
+            ts.add(0L);
+            tok.add(card.nullContext());
         }
         long[] t = ts.stream().mapToLong(Long::longValue).toArray();
         Denoiser.UtilityGradient out = denoiser.utilityGrad(FloatTensor.stack(xs), t, tok.toArray(long[][]::new), FloatTensor.stack(ws));

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * Cross-job micro-batching on one worker thread (one fixed call path into the backend). The
  * worker takes the oldest request, then for up to {@code maxWait} merges later requests of the
  * same kind (steps with steps, guidance with guidance) from any job until {@code maxBatch}
- * latents; requests marked reproducible always run alone. Results go back through each request's
- * callback on the worker thread.
+ * latents. Requests marked reproducible run alone, unless the runner pads every call to one fixed
+ * shape that the model was checked to be batch-invariant at ({@link FixedShapeCheck}): then any
+ * request may merge. Results go back through each request's callback on the worker thread.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -27,6 +28,7 @@ public final class MicroBatcher implements AutoCloseable {
     public record Outcome(Object result, Throwable failure, double computeMs, int batchLatents) {}
 
     private final BatchRunner runner;
+    private final boolean mergeReproducible;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final int maxQueuedLatents;
@@ -43,7 +45,10 @@ public final class MicroBatcher implements AutoCloseable {
     public MicroBatcher(BatchRunner runner, int maxBatch, long maxWaitMicros, int maxQueuedLatents, NodeStats stats) {
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be >= 1");
         if (maxWaitMicros < 0) throw new IllegalArgumentException("max wait must be >= 0");
+        if (runner.fixedLatents() > 0 && runner.fixedLatents() < maxBatch)
+            throw new IllegalArgumentException("fixed latents " + runner.fixedLatents() + " below max batch " + maxBatch);
         this.runner = runner;
+        this.mergeReproducible = runner.fixedLatents() > 0;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(maxWaitMicros);
         this.maxQueuedLatents = maxQueuedLatents;
@@ -52,6 +57,9 @@ public final class MicroBatcher implements AutoCloseable {
         worker.setDaemon(true);
         worker.start();
     }
+
+    /** Whether reproducible requests may share calls (the runner pads to a fixed shape). */
+    public boolean mergesReproducible() { return mergeReproducible; }
 
     public void submit(NodeWork work, Consumer<Outcome> done) throws RequestException {
         lock.lock();
@@ -137,12 +145,12 @@ public final class MicroBatcher implements AutoCloseable {
             List<Pending> batch = new ArrayList<>();
             batch.add(head);
             int n = head.work().items();
-            if (!head.work().reproducible()) {
+            if (mergeReproducible || !head.work().reproducible()) {
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (true) {
                     for (Iterator<Pending> it = queue.iterator(); it.hasNext() && n < maxBatch; ) {
                         Pending p = it.next();
-                        if (p.work().reproducible() || p.work().getClass() != head.work().getClass() || n + p.work().items() > maxBatch) continue;
+                        if ((p.work().reproducible() && !mergeReproducible) || p.work().getClass() != head.work().getClass() || n + p.work().items() > maxBatch) continue;
                         it.remove();
                         batch.add(p);
                         n += p.work().items();

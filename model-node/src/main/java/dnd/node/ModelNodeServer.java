@@ -67,7 +67,7 @@ public final class ModelNodeServer implements AutoCloseable {
         this.config = config;
         this.denoiser = denoiser;
         ModelCard card = denoiser.card().withMaxBatch(config.maxBatch());
-        this.batcher = new MicroBatcher(new BatchRunner(denoiser), config.maxBatch(), config.maxWaitMicros(), config.maxQueuedLatents(), stats);
+        this.batcher = new MicroBatcher(runner(denoiser, config), config.maxBatch(), config.maxWaitMicros(), config.maxQueuedLatents(), stats);
         this.service = new ModelNodeService(card, new RequestValidator(card, config.maxBatch()), batcher, stats);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                 .maxInboundMessageSize(maxMessageBytes(card, config))
@@ -85,13 +85,39 @@ public final class ModelNodeServer implements AutoCloseable {
         });
     }
 
+    /**
+     * With {@code fixedBatch}, every call is padded to max batch latents, provided the model passes
+     * the batch-invariance check at that shape; otherwise reproducible requests keep running alone.
+     */
+    private static BatchRunner runner(Denoiser denoiser, NodeConfig config) {
+        if (!config.fixedBatch()) return new BatchRunner(denoiser);
+        BatchRunner padded = new BatchRunner(denoiser, Math.max(2, config.maxBatch()));
+        FixedShapeCheck.Result check = FixedShapeCheck.run(padded);
+        if (check.invariant()) {
+            log.info("fixed batch: every call padded to {} latents; model {} is batch-invariant at that shape, so reproducible requests merge too",
+                    padded.fixedLatents(), denoiser.card().name());
+            return padded;
+        }
+        log.warn("fixed batch refused: model {} is not batch-invariant at a fixed shape (max difference {}); reproducible requests run alone",
+                denoiser.card().name(), check.maxDifference());
+        return new BatchRunner(denoiser);
+    }
+
+    /** True when every backend call is padded to one shape (fixed batch mode, check passed). */
+    public boolean fixedBatchActive() { return batcher.mergesReproducible(); }
+
     /** Starts a node; with {@code config.cluster()} it is a cluster member of its own. */
     public static ModelNodeServer start(NodeConfig config) {
         Denoiser d = Backends.open(config);
         ActorSystem<?> system = null;
         if (config.cluster()) {
-            system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
-                    DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            try {
+                system = ActorSystem.create(Behaviors.empty(), DndCluster.SYSTEM_NAME,
+                        DndCluster.memberConfig(config.host(), config.clusterPort(), List.of(DndCluster.ROLE_MODEL_NODE), config.seedNodes()));
+            } catch (RuntimeException e) {
+                d.close();
+                throw e;
+            }
             if (config.seedNodes().isEmpty()) {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));

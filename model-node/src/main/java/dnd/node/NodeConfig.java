@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param threads        libtorch intra-op threads (0: libtorch's default)
  * @param nodeId         name in logs and NodeInfo; empty: host:port
  * @param device         where a TorchScript model runs: "cpu", "gpu" or "gpu:N" (needs a CUDA libtorch, see docs/operations.md)
+ * @param fixedBatch     pad every backend call to max batch latents, so that results do not depend on
+ *                       batch mates and reproducible requests may merge too (checked at start)
  */
 public record NodeConfig(
         Optional<Path> modelDir,
@@ -32,7 +34,8 @@ public record NodeConfig(
         int threads,
         long drainTimeoutMillis,
         String nodeId,
-        String device) {
+        String device,
+        boolean fixedBatch) {
 
     public NodeConfig {
         modelDir = modelDir == null ? Optional.empty() : modelDir;
@@ -60,7 +63,7 @@ public record NodeConfig(
     /** A TorchScript model on loopback, ephemeral ports, a one-member cluster of its own. */
     public static NodeConfig model(Path dir) {
         return new NodeConfig(Optional.of(dir), Optional.empty(), Optional.empty(), "127.0.0.1", 0, true, 0, List.of(),
-                DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MICROS, 1024, 0, 0, 30_000, "", "cpu");
+                DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MICROS, 1024, 0, 0, 30_000, "", "cpu", false);
     }
 
     public static NodeConfig synthetic(String spec) {
@@ -73,43 +76,47 @@ public record NodeConfig(
 
     private NodeConfig withBackend(Optional<Path> m, Optional<String> s, Optional<String> g) {
         return new NodeConfig(m, s, g, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents,
-                maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
+                maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withHost(String h) {
-        return new NodeConfig(modelDir, synthetic, gmm, h, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, h, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, p, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, p, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withCluster(boolean on, int cPort, List<String> seeds) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, on, cPort, seeds, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, on, cPort, seeds, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withBatching(int batch, long waitMicros) {
         return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, batch, waitMicros,
-                Math.max(maxQueuedLatents, batch), maxMessageBytes, threads, drainTimeoutMillis, nodeId, device);
+                Math.max(maxQueuedLatents, batch), maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withLimits(int queuedLatents, int messageBytes) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, queuedLatents, messageBytes, threads, drainTimeoutMillis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, queuedLatents, messageBytes, threads, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withThreads(int t) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, t, drainTimeoutMillis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, t, drainTimeoutMillis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, id, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, id, device, fixedBatch);
     }
 
     public NodeConfig withDrainTimeout(long millis) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, millis, nodeId, device);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, millis, nodeId, device, fixedBatch);
     }
 
     public NodeConfig withDevice(String d) {
-        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, d);
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, d, fixedBatch);
+    }
+
+    public NodeConfig withFixedBatch(boolean on) {
+        return new NodeConfig(modelDir, synthetic, gmm, host, port, cluster, clusterPort, seedNodes, maxBatch, maxWaitMicros, maxQueuedLatents, maxMessageBytes, threads, drainTimeoutMillis, nodeId, device, on);
     }
 }

@@ -6,6 +6,7 @@ import dnd.common.tensor.FloatTensor;
 import dnd.node.backend.SyntheticDenoiser;
 import dnd.node.backend.SyntheticSpec;
 import dnd.node.backend.TorchScriptDenoiser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -66,5 +67,30 @@ class BatchingDeterminismTest {
         ModelCard card = d.card();
         NodeWork.Step a = step(card, 1, 1, 981, "square"), b = step(card, 2, 2, 501, "circle");
         assertEquals(runner.steps(List.of(a)).get(0), runner.steps(List.of(b, a)).get(1));
+    }
+
+    /**
+     * Padded to one fixed call shape, a request's bits do not depend on its batch mates or its
+     * position (measured on the fixture; the node checks it at start before relying on it).
+     */
+    @Test
+    void torchScriptAtAFixedShapeIsBatchInvariant() {
+        try (TorchScriptDenoiser d = TorchScriptDenoiser.load(Fixtures.fixtureModel(), 8, 1)) {
+            BatchRunner padded = new BatchRunner(d, 8);
+            FixedShapeCheck.Result check = FixedShapeCheck.run(padded);
+            System.out.println("MEASURED torchscript (fixture, CPU) at a fixed shape of 8 latents: batch-invariant " + check.invariant()
+                    + ", max difference " + check.maxDifference());
+            Assumptions.assumeTrue(check.invariant(), "this libtorch build is not batch-invariant at a fixed shape: the node falls back to solo runs");
+            ModelCard card = d.card();
+            NodeWork.Step a = step(card, 1, 1, 981, "trouser"), b = step(card, 2, 3, 501, "bag"), c = step(card, 3, 2, 41, "trouser");
+            NodeWork.StepResult alone = padded.steps(List.of(a)).get(0);
+            NodeWork.StepResult behind = padded.steps(List.of(b, c, a)).get(2);
+            NodeWork.StepResult ahead = padded.steps(List.of(a, c)).get(0);
+            assertEquals(alone, behind);
+            assertEquals(alone, ahead);
+            NodeWork.Guidance g = new NodeWork.Guidance(a.x(), 981, a.tokens(), randn(9, 1, 4, 8, 8), true);
+            NodeWork.Guidance h = new NodeWork.Guidance(b.x(), 501, b.tokens(), randn(10, 3, 4, 8, 8), true);
+            assertEquals(padded.guidance(List.of(g)).get(0), padded.guidance(List.of(h, g)).get(1));
+        }
     }
 }

@@ -112,4 +112,26 @@ class MicroBatcherTest {
             assertNotNull(g.get(30, TimeUnit.SECONDS).failure(), "the worker survives a failed batch");
         }
     }
+
+    @Test
+    void withAFixedShapeReproducibleRequestsMergeToo() throws Exception {
+        Gated d = new Gated();
+        ModelCard c = d.card();
+        try (MicroBatcher batcher = new MicroBatcher(new BatchRunner(d, 4), 4, 0, 16, new NodeStats())) {
+            assertTrue(batcher.mergesReproducible());
+            CompletableFuture<MicroBatcher.Outcome> blocker = new CompletableFuture<>(), r1 = new CompletableFuture<>(), r2 = new CompletableFuture<>();
+            batcher.submit(step(c, 1, true), blocker::complete);
+            assertTrue(d.running.await(30, TimeUnit.SECONDS));
+            batcher.submit(step(c, 1, true), r1::complete);
+            batcher.submit(step(c, 2, true), r2::complete);
+            d.release.countDown();
+            assertEquals(1, blocker.get(30, TimeUnit.SECONDS).batchLatents());
+            assertEquals(3, r1.get(30, TimeUnit.SECONDS).batchLatents());
+            assertEquals(3, r2.get(30, TimeUnit.SECONDS).batchLatents());
+            NodeWork.StepResult merged = (NodeWork.StepResult) r1.get().result();
+            assertArrayEquals(new int[]{1, 1, 4, 4}, merged.epsCond().shape(), "padding rows are not returned");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new MicroBatcher(new BatchRunner(d, 2), 4, 0, 16, new NodeStats()),
+                "a fixed shape smaller than max batch cannot hold a full batch");
+    }
 }

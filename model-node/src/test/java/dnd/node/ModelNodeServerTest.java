@@ -170,4 +170,38 @@ class ModelNodeServerTest {
             channel.shutdownNow();
         }
     }
+
+    /** --fixed-batch on the TorchScript fixture: reproducible requests of four jobs share padded calls, and their bits do not depend on their mates. */
+    @Test
+    void fixedBatchMergesReproducibleRequestsWithoutChangingTheirBits() throws Exception {
+        NodeConfig cfg = NodeConfig.model(Fixtures.fixtureModel()).withCluster(false, 0, List.of()).withBatching(4, 5_000_000).withFixedBatch(true);
+        try (ModelNodeServer node = ModelNodeServer.start(cfg);
+             ModelNodeClient client = ModelNodeClient.connect("127.0.0.1", node.port())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(node.fixedBatchActive(), "libtorch here is not batch-invariant at a fixed shape");
+            ModelCard card = client.describe();
+            List<CompletableFuture<StepReply>> merged = new ArrayList<>();
+            List<StepRequest> requests = new ArrayList<>();
+            List<DenoiseSession> jobs = new ArrayList<>();
+            for (int j = 0; j < 4; j++) {
+                requests.add(stepRequest(card, BatchingDeterminismTest.randn(200 + j, 1, 3, 32, 32), 961 - 240 * j, j % 2 == 0 ? "trouser" : "bag", true));
+                jobs.add(client.open("fixed-" + j));
+                merged.add(jobs.get(j).step(requests.get(j)));
+            }
+            for (CompletableFuture<StepReply> f : merged) assertEquals(4, f.get(60, TimeUnit.SECONDS).getBatchSize());
+            for (int j = 0; j < 2; j++) {
+                // the same request again, now first in the call and beside a 3-latent request of another job
+                StepReply again;
+                try (DenoiseSession solo = client.open("solo-" + j)) {
+                    var f = solo.step(requests.get(j));
+                    var pad = jobs.get(j).step(stepRequest(card, BatchingDeterminismTest.randn(300 + j, 3, 3, 32, 32), 500, "bag", true));
+                    again = f.get(60, TimeUnit.SECONDS);
+                    pad.get(60, TimeUnit.SECONDS);
+                }
+                assertEquals(merged.get(j).get().getEpsCond(), again.getEpsCond(), "job " + j);
+                assertEquals(merged.get(j).get().getMean(), again.getMean(), "job " + j);
+                assertEquals(merged.get(j).get().getAttention(), again.getAttention(), "job " + j);
+            }
+            jobs.forEach(DenoiseSession::close);
+        }
+    }
 }

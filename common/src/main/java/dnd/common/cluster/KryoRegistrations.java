@@ -5,7 +5,6 @@ import dnd.common.model.ModelCard;
 import dnd.common.model.ScheduleSpec;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +51,4 @@ public final class KryoRegistrations {
 
     /** Lowest id a module may use in {@code dnd.kryo.registrations}. */
     public static final int FIRST_EXTERNAL_ID = 200;
-
-    static List<Integer> reserved() { return List.of(LIST, MAP, SET, OPTIONAL, ACTOR_REF); }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * The state machine every strategy shares: step requests, then step outputs, then guidance
  * gradients, then the next step; misuse (wrong order, wrong counts, bad tensors) throws with a
  * message naming what is wrong. Subclasses blend; this class owns the order and the checks.
+ * Mutable and not thread-safe: one driver (a job actor, or {@link LocalSampler}) owns it.
  */
 abstract class BaseComposition implements Composition {
 

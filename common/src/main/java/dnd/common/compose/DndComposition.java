@@ -77,9 +77,9 @@ final class DndComposition extends BaseComposition {
         super(name, s);
         if (forceNoFairness && o.has("fairness"))
             throw new IllegalArgumentException("method " + name + ": fairness is fixed to none; use method dnd to choose it");
-        Set<Fairness> notions = forceNoFairness ? Set.of() : Fairness.parseSet(o.string("fairness", "proportional"));
+        Set<Fairness> notions = forceNoFairness ? Set.of() : o.parsed("fairness", "proportional", Fairness::parseSet);
         utilityKind = o.string("utility", "attention", "attention", "score");
-        betaPrime = o.number("beta", 4, Double.MIN_VALUE, Double.POSITIVE_INFINITY);
+        betaPrime = o.number("beta", 4, 1e-9, Double.POSITIVE_INFINITY);
         gamma = o.number("gamma", 0, 0, 1e6);
         guidanceOn = o.flag("guidance", true) && gamma > 0;
         fromPrevious = o.string("guidance-from", "current", "current", "previous").equals("previous");
@@ -90,7 +90,7 @@ final class DndComposition extends BaseComposition {
         double cap = o.number("lambda-cap", 50, 1e-3, 700);
         double sharpen = o.number("sharpen", 1, 1e-3, 100);
         boolean blur = o.flag("blur", utilityKind.equals("score"));
-        double clip = o.number("clip", 99, Double.MIN_VALUE, 100);
+        double clip = o.number("clip", 99, 1e-9, 100);
         boolean regions = s.players.stream().anyMatch(pl -> pl.region().isPresent());
         String init = o.string("init", regions ? "layout" : "uniform", "uniform", "layout");
         o.finish();

@@ -34,6 +34,16 @@ public final class Options {
         return v;
     }
 
+    /** A value read by a parser whose error message is wrapped to name the method and the option. */
+    public <T> T parsed(String name, String fallback, java.util.function.Function<String, T> parser) {
+        String v = values.getOrDefault(name, fallback);
+        try {
+            return parser.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("method " + method + ": option " + name + "='" + v + "' is invalid: " + e.getMessage(), e);
+        }
+    }
+
     public boolean flag(String name, boolean fallback) {
         String v = values.getOrDefault(name, fallback ? "on" : "off").toLowerCase(Locale.ROOT);
         return switch (v) {

@@ -16,7 +16,7 @@ import java.util.Map;
  * 0 &lt;= lambda &lt;= lambda_max, by projected Newton (Bertsekas' epsilon-active set) with an Armijo
  * line search, warm-started from the previous step's lambda. Everything stays in the log domain.
  *
- * <p>Every constraint row is a short sum of terms c * V_{p&lt;-a} (player p's share valued by
+ * <p>Every constraint row is a short sum of terms c * V_{a&lt;-p} (player p's share valued by
  * player a's utility), so the gradient needs only the values of the (p, a) pairs that occur, and
  * the Hessian is built over the free rows alone: proportional rows cost O(n^2 m), envy-free and
  * equitable rows O(f^2 m) for f free rows.
@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Infeasibility is explicit: each multiplier is capped at lambda_max; a capped row is reported
  * ({@link GameResult#lambdaCapHit()}, negative slack), never a divergence or NaN.
  *
- * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic.
+ * <p>Holds its workspace, so it is not thread-safe: one solver per job. Deterministic: a fixed
+ * order of every reduction; exponentials are {@code Math.exp}, bit-identical for a given JVM and
+ * CPU (the noise, which must agree across machines, uses StrictMath).
  */
 public final class FairDivisionSolver {
 
@@ -47,8 +49,9 @@ public final class FairDivisionSolver {
     private final double[] termCoef;
     private final int[] rowKind;          // 0 proportional (b = -rho_i), 1 envy-free (b = 0), 2 equitable (b = eps)
     private final int[] rowOwner;         // the player whose share a proportional row protects
-    private final int[] pairP, pairA;     // (p, a): V_{p<-a} = sum_j Q_pj u_aj
+    private final int[] pairP, pairA;     // (p, a): V_{a<-p} = sum_j Q_pj u_aj (a's value of p's share)
     private final int[][] pairsOfRow;     // pairs whose p is the row of Q
+    private final double[] pairAbsCoef;   // sum of |c| over the terms of each pair (bounds the tilt)
 
     // workspace
     private final double[] base, q, ex, colMax, colSum, pairValue, theta, b;
@@ -126,6 +129,8 @@ public final class FairDivisionSolver {
             pairP[e.getValue()] = (int) (e.getKey() / (n + 1));
             pairA[e.getValue()] = (int) (e.getKey() % (n + 1));
         }
+        pairAbsCoef = new double[np];
+        for (int t = 0; t < termPair.length; t++) pairAbsCoef[termPair[t]] += Math.abs(termCoef[t]);
         pairsOfRow = new int[rows][];
         for (int p = 0; p < rows; p++) {
             final int pp = p;
@@ -193,15 +198,10 @@ public final class FairDivisionSolver {
         double worstTilt = 0;
         for (int p = 0; p < rows; p++) {
             double t = 0;
-            for (int pair : pairsOfRow[p]) {
-                double c = 0;
-                for (int r = 0; r < k; r++)
-                    for (int tt = termStart[r]; tt < termStart[r + 1]; tt++) if (termPair[tt] == pair) c += Math.abs(termCoef[tt]);
-                t += c * lambdaMax * uColMax[pairA[pair]];
-            }
+            for (int pair : pairsOfRow[p]) t += pairAbsCoef[pair] * lambdaMax * uColMax[pairA[pair]];
             worstTilt = Math.max(worstTilt, t);
         }
-        fixedShift = worstTilt <= 600;
+        fixedShift = worstTilt <= 700;   // 9 e^700 and e^-700 are both well inside double range
         Arrays.fill(rowCached, false);
         if (fixedShift) {
             Arrays.fill(colMax, Double.NEGATIVE_INFINITY);
@@ -304,11 +304,21 @@ public final class FairDivisionSolver {
             int off = p * m;
             for (int j = 0; j < m; j++) q[off + j] = ex[off + j] * colSum[j];
         }
-        for (int pair = 0; pair < pairValue.length; pair++) {
-            int qo = pairP[pair] * m, uo = pairA[pair] * m;
-            double s = 0;
-            for (int j = 0; j < m; j++) s += q[qo + j] * u[uo + j];
-            pairValue[pair] = s;
+        // pair values V_{a<-p}: the pairs of one row share its q, four at a time (independent sums)
+        for (int p = 0; p < rows; p++) {
+            int[] ps = pairsOfRow[p];
+            int qo = p * m;
+            int x = 0;
+            for (; x + 4 <= ps.length; x += 4) {
+                int u0 = pairA[ps[x]] * m, u1 = pairA[ps[x + 1]] * m, u2 = pairA[ps[x + 2]] * m, u3 = pairA[ps[x + 3]] * m;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int j = 0; j < m; j++) {
+                    double qj = q[qo + j];
+                    s0 += qj * u[u0 + j]; s1 += qj * u[u1 + j]; s2 += qj * u[u2 + j]; s3 += qj * u[u3 + j];
+                }
+                pairValue[ps[x]] = s0; pairValue[ps[x + 1]] = s1; pairValue[ps[x + 2]] = s2; pairValue[ps[x + 3]] = s3;
+            }
+            for (; x < ps.length; x++) pairValue[ps[x]] = dot(q, qo, u, pairA[ps[x]] * m, m);
         }
         double d = sumLogZ;
         for (int r = 0; r < k; r++) {
@@ -414,13 +424,8 @@ public final class FairDivisionSolver {
             int px = pairP[usedPairs[x]], xo = x * m;
             for (int y = x; y < np; y++) {
                 int py = pairP[usedPairs[y]], yo = y * m;
-                double acc = 0;
-                if (px == py) {
-                    int ua = pairA[usedPairs[y]] * m;
-                    for (int j = 0; j < m; j++) acc += ys[xo + j] * (u[ua + j] - ys[yo + j]);
-                } else {
-                    for (int j = 0; j < m; j++) acc -= ys[xo + j] * ys[yo + j];
-                }
+                double acc = -dot(ys, xo, ys, yo, m);
+                if (px == py) acc += dot(ys, xo, u, pairA[usedPairs[y]] * m, m);
                 pairMoment[x * np + y] = acc;
                 pairMoment[y * np + x] = acc;
             }
@@ -480,6 +485,8 @@ public final class FairDivisionSolver {
 
     private GameResult result(int iterations, double kkt, double beta) {
         double[] logQ = new double[rows * m];
+        double[] logInvSum = new double[m];
+        for (int j = 0; j < m; j++) logInvSum[j] = Math.log(colSum[j]);
         for (int p = 0; p < rows; p++) {
             int off = p * m;
             System.arraycopy(base, off, logQ, off, m);
@@ -489,7 +496,9 @@ public final class FairDivisionSolver {
                 int uo = pairA[pair] * m;
                 for (int j = 0; j < m; j++) logQ[off + j] -= th * u[uo + j];
             }
-            for (int j = 0; j < m; j++) logQ[off + j] -= colMax[j] - Math.log(colSum[j]);   // log Z_j; colSum holds 1/sum
+            // (E - shift) exactly as evaluate() exponentiated it, then - log(sum): a huge tilt (tiny beta)
+            // must not leak its rounding into the normalisation. colSum holds 1/sum.
+            for (int j = 0; j < m; j++) logQ[off + j] = (logQ[off + j] - colMax[j]) + logInvSum[j];
         }
         double keep = 1 - spec.delta();
         double[] value = new double[n], target = new double[n], slack = new double[n];
@@ -527,11 +536,24 @@ public final class FairDivisionSolver {
                 capHit, k == 0 || kkt <= tolerance, objective, lambdaMax);
     }
 
-    /** V_{a<-p} = sum_j Q_pj u_aj at the current q. */
+    /** V_{a<-p} = sum_j Q_pj u_aj at the current q (from the pair values when the pair occurs). */
     private double dot(int p, int a) {
-        double s = 0;
-        for (int j = 0; j < m; j++) s += q[p * m + j] * u[a * m + j];
-        return s;
+        for (int pair : pairsOfRow[p]) if (pairA[pair] == a) return pairValue[pair];
+        return dot(q, p * m, u, a * m, m);
+    }
+
+    /** sum_j x[xo + j] y[yo + j] with four independent partial sums (a fixed order: deterministic). */
+    private static double dot(double[] x, int xo, double[] y, int yo, int m) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= m; j += 4) {
+            s0 += x[xo + j] * y[yo + j];
+            s1 += x[xo + j + 1] * y[yo + j + 1];
+            s2 += x[xo + j + 2] * y[yo + j + 2];
+            s3 += x[xo + j + 3] * y[yo + j + 3];
+        }
+        for (; j < m; j++) s0 += x[xo + j] * y[yo + j];
+        return (s0 + s1) + (s2 + s3);
     }
 
     private void validate(double[] utility, double[] logPrior, double beta) {
@@ -543,15 +565,16 @@ public final class FairDivisionSolver {
         for (int x = 0; x < utility.length; x++)
             if (!(utility[x] >= 0) || Double.isInfinite(utility[x]))
                 throw new IllegalArgumentException("utility: entry (" + x / m + "," + x % m + ") must be finite and >= 0, got " + utility[x]);
-        for (int j = 0; j < m; j++) {
-            boolean finite = false;
-            for (int p = 0; p < rows; p++) {
+        // row by row (cache friendly); a column without any finite entry is named
+        Arrays.fill(colSum, 0);
+        for (int p = 0; p < rows; p++)
+            for (int j = 0; j < m; j++) {
                 double v = logPrior[p * m + j];
                 if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY)
                     throw new IllegalArgumentException("logPrior: entry (" + p + "," + j + ") is " + v);
-                finite |= v != Double.NEGATIVE_INFINITY;
+                if (v != Double.NEGATIVE_INFINITY) colSum[j] = 1;
             }
-            if (!finite) throw new IllegalArgumentException("logPrior: column " + j + " has no finite entry");
-        }
+        for (int j = 0; j < m; j++)
+            if (colSum[j] == 0) throw new IllegalArgumentException("logPrior: column " + j + " has no finite entry");
     }
 }

@@ -5,14 +5,15 @@ package dnd.common.utility;
  * item-token map a on the attention grid [h,w]:
  * <pre>
  *   a_hat = a / sum a                 (what the node's VJP differentiates)
- *   r     = bilinear resize of a_hat to the latent grid [H,W]
- *   b     = optional 3x3 Gaussian blur (sigma 0.5) of r
+ *   c     = optional 3x3 Gaussian smoothing (sigma 0.5, reflect padding) of a_hat on [h,w]
+ *   b     = bilinear resize of c to the latent grid [H,W]
  *   s     = b^power                   (power > 1 sharpens)
  *   u     = s / sum s
  * </pre>
+ * (the recipe of spec 2.3b: smooth at attention resolution, then upsample, then normalise).
  * For guidance, G_i = sum_j Q_ij u_ij with Q fixed; {@link #cotangent} returns dG_i / d a_hat
- * on [h,w], i.e. (Q_i - G_i) / sum s carried back through the power, the blur's adjoint and the
- * resize's adjoint. The node returns the VJP of sum(weights * a_hat), which is then grad G_i.
+ * on [h,w], i.e. (Q_i - G_i) / sum s carried back through the power, the resize's adjoint and
+ * the blur's adjoint. The node returns the VJP of sum(weights * a_hat), which is then grad G_i.
  * Immutable and thread-safe.
  */
 public final class AttentionUtility {
@@ -26,7 +27,7 @@ public final class AttentionUtility {
         if (!(power > 0) || Double.isInfinite(power)) throw new IllegalArgumentException("sharpen: power must be finite and > 0, got " + power);
         this.h = h; this.w = w; this.outH = outH; this.outW = outW;
         this.resize = new Resize(h, w, outH, outW);
-        this.blur = blur ? new Blur(outH, outW, 0.5, 1) : null;
+        this.blur = blur ? new Blur(h, w, 0.5, 1) : null;
         this.power = power;
     }
 
@@ -43,8 +44,8 @@ public final class AttentionUtility {
         }
         double[] hat = new double[h * w];
         for (int j = 0; j < hat.length; j++) hat[j] = total > 0 ? attention[j] / total : 1.0 / hat.length;
-        double[] r = resize.apply(hat);
-        double[] b = blur == null ? r : blur.apply(r);
+        double[] c = blur == null ? hat : blur.apply(hat);
+        double[] b = resize.apply(c);
         int m = b.length;
         double[] s = new double[m];
         double sum = 0;
@@ -68,8 +69,8 @@ public final class AttentionUtility {
                 g[j] = power == 1 ? (b >= 0 ? gs : 0) : (b > 0 ? gs * power * Math.pow(b, power - 1) : 0);
             }
         }
-        double[] gr = blur == null ? g : blur.adjoint(g);
-        double[] ga = resize.adjoint(gr);
+        double[] gc = resize.adjoint(g);
+        double[] ga = blur == null ? gc : blur.adjoint(gc);
         float[] out = new float[ga.length];
         for (int j = 0; j < ga.length; j++) out[j] = (float) ga[j];
         return out;

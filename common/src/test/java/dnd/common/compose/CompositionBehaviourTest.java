@@ -161,7 +161,7 @@ class CompositionBehaviourTest {
         e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("dnd", Map.of("utility", "clip"), ps, cfg));
         assertTrue(e.getMessage().contains("utility"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("dnd", Map.of("fairness", "fair"), ps, cfg));
-        assertTrue(e.getMessage().contains("'fair'"), e.getMessage());
+        assertTrue(e.getMessage().contains("option fairness") && e.getMessage().contains("'fair'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("dnd", Map.of("utility", "score", "gamma", "1"), ps, cfg));
         assertTrue(e.getMessage().contains("gamma"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Compositions.create("dnd-nofair", Map.of("fairness", "proportional"), ps, cfg));

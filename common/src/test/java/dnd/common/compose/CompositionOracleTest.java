@@ -92,6 +92,11 @@ class CompositionOracleTest {
         // while a finite beta moves Q away from uniform and changes the image
         float[] moved = run("dnd", Map.of("beta", "1", "fairness", "none"), ps, cfg).latent().data();
         assertTrue(maxDiff(avg, moved) > 1e-3);
+        // and proportional shares of (1-delta)/n are infeasible for the uniform 1/(n+1): Q moves even at beta = inf
+        LocalSampler.Run fair = run("dnd", Map.of("beta", "inf", "fairness", "proportional"), ps, cfg);
+        StepReport first = fair.reports().get(0);
+        assertTrue(first.fictitiousShare() < 0.25 - 0.01, "fictitious share " + first.fictitiousShare());
+        for (StepReport.PlayerShare sh : first.players()) assertTrue(sh.slack() >= -1e-6, sh.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dnd.common.game;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,53 @@ class FairDivisionSolverTest {
         Instance in = random(new Random(3), 4, 50, false);
         GameResult res = new FairDivisionSolver(spec(in, Set.of(), 0.05)).solve(in.u, in.logP, Double.POSITIVE_INFINITY, null);
         assertArrayEquals(in.logP, res.logQ(), 1e-12);
+    }
+
+    @Test
+    void extremeInstancesNeverGiveNaNOrSilentDivergence() {
+        Random r = new Random(8);
+        double[] betas = {1e-3, 0.1, 1, 1e3, Double.POSITIVE_INFINITY};
+        List<Set<Fairness>> notionSets = List.of(EnumSet.of(Fairness.PROPORTIONAL), EnumSet.of(Fairness.ENVY_FREE),
+                EnumSet.of(Fairness.EQUITABLE), EnumSet.allOf(Fairness.class));
+        for (int trial = 0; trial < 120; trial++) {
+            int n = 1 + r.nextInt(6), m = 4 + r.nextInt(60);
+            boolean fict = r.nextBoolean();
+            int rows = n + (fict ? 1 : 0);
+            double[] u = new double[n * m];
+            boolean identical = r.nextInt(5) == 0;     // identical players: dependent envy rows
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < m; j++) {
+                    u[i * m + j] = identical && i > 0 ? u[j] : (r.nextInt(4) == 0 ? 0 : Math.exp(5 * r.nextGaussian()));
+                    s += u[i * m + j];
+                }
+                for (int j = 0; j < m && s > 0; j++) u[i * m + j] /= s;
+            }
+            double[] logP = new double[rows * m];
+            for (int j = 0; j < m; j++) {
+                int keep = r.nextInt(rows);                    // one finite entry per column at least
+                double z = 0;
+                for (int p = 0; p < rows; p++) {
+                    double v = p != keep && r.nextInt(6) == 0 ? Double.NEGATIVE_INFINITY : -30 * r.nextDouble();
+                    logP[p * m + j] = v;
+                    z += Math.exp(v);
+                }
+                for (int p = 0; p < rows; p++) logP[p * m + j] -= Math.log(z);
+            }
+            double beta = betas[r.nextInt(betas.length)] / m;
+            double delta = r.nextBoolean() ? 0 : 0.05;
+            Set<Fairness> notions = notionSets.get(r.nextInt(notionSets.size()));
+            GameResult res = new FairDivisionSolver(new GameSpec(n, m, fict, notions, delta, 0.02, 50)).solve(u, logP, beta, null);
+            String where = "trial " + trial + " " + notions + " n=" + n + " m=" + m + " beta'=" + beta * m;
+            assertColumnStochastic(res, where);
+            assertTrue(Double.isFinite(res.kktResidual()), where);
+            assertTrue(Double.isFinite(res.objective()) || Double.isInfinite(beta), where);
+            for (int i = 0; i < n; i++) {
+                assertTrue(Double.isFinite(res.value()[i]) && Double.isFinite(res.slack()[i]), where);
+                // a violated target is always explained: the cap was hit or the solver says it did not converge
+                if (res.slack()[i] < -1e-6) assertTrue(res.lambdaCapHit() || !res.converged(), where + " slack " + res.slack()[i]);
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -28,6 +29,12 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
 
     /** A job saw a request to this replica fail; shown by {@code dnd cluster}. */
     public record ReplicaFailed(String endpoint, String error) implements Command {}
+
+    /**
+     * Published on the system event stream when a live replica leaves the listing (stopped, or
+     * unreachable for about 2 s): jobs waiting on it fail over at once instead of at the deadline.
+     */
+    public record ReplicaLeft(String endpoint) {}
 
     private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
@@ -66,7 +73,8 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
         for (ActorRef<NodeService.Command> gone : listed) {
             if (!now.contains(gone)) {
                 getContext().getLog().info("node {} left the listing (stopped or unreachable)", gone.path());
-                book.remove(key(gone));
+                book.remove(key(gone)).ifPresent(endpoint ->
+                        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new ReplicaLeft(endpoint))));
             }
         }
         for (ActorRef<NodeService.Command> node : now) {

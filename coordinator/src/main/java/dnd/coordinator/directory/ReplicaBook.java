@@ -45,11 +45,13 @@ public final class ReplicaBook {
         return Optional.empty();
     }
 
-    /** Forgets a node that left the listing (it may come back and be offered again). */
-    public void remove(String key) {
+    /** Forgets a node that left the listing (it may come back and be offered again); returns its endpoint if it was accepted. */
+    public Optional<String> remove(String key) {
         Entry e = accepted.remove(key);
-        if (e != null) health.remove(e.info.endpoint());
         refused.remove(key);
+        if (e == null) return Optional.empty();
+        health.remove(e.info.endpoint());
+        return Optional.of(e.info.endpoint());
     }
 
     public boolean knows(String key) { return accepted.containsKey(key) || refused.containsKey(key); }

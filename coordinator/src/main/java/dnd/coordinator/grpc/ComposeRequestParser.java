@@ -54,10 +54,14 @@ final class ComposeRequestParser {
         String jobId = r.getJobId().isEmpty() ? UUID.randomUUID().toString() : r.getJobId();
         if (!JOB_ID.matcher(jobId).matches()) throw new IllegalArgumentException("job_id: must match " + JOB_ID.pattern() + ", got '" + jobId + "'");
         JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getAllowBatching());
+        // Builds the composition once: unknown methods and bad options fail here, named by common's messages
+        // ("method: unknown 'x'", "method dnd: option beta='x' is invalid ...").
         try {
             Compositions.create(plan.method(), plan.options(), plan.players(), plan.sampler(0));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("method " + method + ": " + e.getMessage(), e);
+            // An option's own parser names only the option ("fairness: unknown notion ..."): say where it was.
+            String m = e.getMessage() == null ? "invalid" : e.getMessage();
+            throw m.startsWith("method") ? e : new IllegalArgumentException("options." + m, e);
         }
         return plan;
     }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -70,12 +71,22 @@ final class ComposerService extends ComposerGrpc.ComposerImplBase {
             return;
         }
         String jobId = plan.jobId();
+        // Only a call whose job was started may cancel it (not a rejected duplicate of its id).
+        AtomicBoolean started = new AtomicBoolean();
         if (out instanceof ServerCallStreamObserver<ComposeEvent> call)
-            call.setOnCancelHandler(() -> jobs.tell(new JobManager.CancelJob(jobId, "the client went away", system.ignoreRef())));
+            call.setOnCancelHandler(() -> {
+                if (started.get()) jobs.tell(new JobManager.CancelJob(jobId, "the client went away", system.ignoreRef()));
+            });
         ActorRef<JobEvent> forwarder = system.systemActorOf(ComposeStreamForwarder.create(out), "compose-" + streams.incrementAndGet(), Props.empty());
         AskPattern.<JobManager.Command, Boolean>ask(jobs, r -> new JobManager.StartJob(plan, forwarder, r), ASK_TIMEOUT, system.scheduler())
                 .whenComplete((accepted, err) -> {
-                    if (Boolean.TRUE.equals(accepted)) return;
+                    if (Boolean.TRUE.equals(accepted)) {
+                        started.set(true);
+                        // The client may have gone while the job was being started.
+                        if (out instanceof ServerCallStreamObserver<ComposeEvent> call && call.isCancelled())
+                            jobs.tell(new JobManager.CancelJob(jobId, "the client went away", system.ignoreRef()));
+                        return;
+                    }
                     Status s = err != null ? Status.UNAVAILABLE.withDescription("job manager did not answer: " + err)
                             : Status.ALREADY_EXISTS.withDescription("job_id: a job '" + jobId + "' is already running");
                     forwarder.tell(new JobEvent.JobFailed(jobId, s.getCode().name(), s.getDescription()));

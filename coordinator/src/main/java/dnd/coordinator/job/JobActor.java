@@ -19,14 +19,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -59,6 +60,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private record RetryLater(long attempt, int slot) implements Command {}
 
+    private record ReplicaLeft(String endpoint) implements Command {}
+
     private enum Phase { STEP, GUIDANCE }
 
     private final JobPlan plan;
@@ -70,10 +73,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final long startNanos = System.nanoTime();
 
     private final Map<String, DenoiseSession> sessions = new HashMap<>();
-    private final Map<String, Set<String>> excluded = new HashMap<>();
-    private final Map<String, Long> failingSince = new HashMap<>();
-    private final Map<String, String> lastError = new HashMap<>();
-    private final Map<String, Integer> failovers = new TreeMap<>();
+    private final ReplicaChoice replicas;
     private final Set<String> warned = new HashSet<>();
     private DirectorySnapshot snapshot = DirectorySnapshot.empty();
 
@@ -83,8 +83,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Phase phase;
     private List<Composition.PlayerRequest> stepRequests;
     private List<Composition.GuidanceRequest> guidanceRequests;
+    private int guidanceOffset;
     private Object[] answers;
     private long[] attemptOf;
+    private String[] endpointOf;
     private int pending;
     private long nextAttempt;
     private long nextRequestId;
@@ -110,6 +112,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         this.directory = directory;
         this.channels = channels;
         this.topic = topic;
+        this.replicas = new ReplicaChoice(plan.jobId(), settings.gracePeriod());
+        ActorRef<NodeDirectory.ReplicaLeft> left = ctx.messageAdapter(NodeDirectory.ReplicaLeft.class, l -> new ReplicaLeft(l.endpoint()));
+        ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(NodeDirectory.ReplicaLeft.class, left));
         askSnapshot(Start::new);
     }
 
@@ -120,6 +125,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(Replied.class, this::onReplied)
                 .onMessage(Redispatch.class, this::onRedispatch)
                 .onMessage(RetryLater.class, this::onRetryLater)
+                .onMessage(ReplicaLeft.class, this::onReplicaLeft)
                 .onMessage(Cancel.class, this::onCancel)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
@@ -145,12 +151,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         stepStartNanos = System.nanoTime();
         stepComputeMs = 0;
         stepRequests = composition.stepRequests();
-        return fanOut(stepRequests.size());
+        // Guidance known before the step's outputs ("previous allocation" variant) rides along: one round trip per step.
+        guidanceRequests = composition.prefetchGuidance();
+        guidanceOffset = stepRequests.size();
+        return fanOut(stepRequests.size() + guidanceRequests.size());
     }
 
     private Behavior<Command> fanOut(int slots) {
         answers = new Object[slots];
         attemptOf = new long[slots];
+        endpointOf = new String[slots];
         pending = slots;
         phaseComputeMs.clear();
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
@@ -158,19 +168,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> stepAnswered() {
-        stepComputeMs += busiestNodeMs();
-        List<Composition.PlayerOutput> outputs = new ArrayList<>(answers.length);
-        for (Object o : answers) outputs.add((Composition.PlayerOutput) o);
-        guidanceRequests = composition.acceptStep(outputs);
-        if (guidanceRequests.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        stepComputeMs += busiestNodeMs(); // the step's requests and any guidance prefetched with them
+        List<Composition.PlayerOutput> outputs = new ArrayList<>(stepRequests.size());
+        for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PlayerOutput) answers[i]);
+        List<Composition.GuidanceRequest> wanted = composition.acceptStep(outputs);
+        if (wanted.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
+        if (wanted.size() == guidanceRequests.size()) return guidanceAnswered(); // prefetched with the step
         phase = Phase.GUIDANCE;
+        guidanceRequests = wanted;
+        guidanceOffset = 0;
         return fanOut(guidanceRequests.size());
     }
 
     private Behavior<Command> guidanceAnswered() {
-        stepComputeMs += busiestNodeMs();
-        List<FloatTensor> grads = new ArrayList<>(answers.length);
-        for (Object o : answers) grads.add((FloatTensor) o);
+        if (phase == Phase.GUIDANCE) stepComputeMs += busiestNodeMs();
+        List<FloatTensor> grads = new ArrayList<>(guidanceRequests.size());
+        for (int i = 0; i < guidanceRequests.size(); i++) grads.add((FloatTensor) answers[guidanceOffset + i]);
         return stepDone(composition.acceptGuidance(grads));
     }
 
@@ -192,16 +205,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 latent.shape(), latent.data(), json, Artifacts.allocationGif(reports, plan.players().get(0).card()))));
         if (image + 1 < plan.images()) return startImage(image + 1);
         double wallMs = (System.nanoTime() - startNanos) / 1e6;
-        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, Map.copyOf(failovers))));
+        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, replicas.failovers())));
         finished = true;
-        getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), failovers);
+        getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), replicas.failovers());
         return Behaviors.stopped();
     }
 
     // ---- fan-out with failover --------------------------------------------------------------------
 
+    /** Whether a fan-out slot is a step request (else a guidance request, at slot - guidanceOffset). */
+    private boolean isStepSlot(int slot) { return phase == Phase.STEP && slot < stepRequests.size(); }
+
     private PlayerSpec playerOf(int slot) {
-        int player = phase == Phase.STEP ? stepRequests.get(slot).player() : guidanceRequests.get(slot).player();
+        int player = isStepSlot(slot) ? stepRequests.get(slot).player() : guidanceRequests.get(slot - guidanceOffset).player();
         return plan.players().get(player);
     }
 
@@ -210,22 +226,24 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         String model = player.card().name();
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
-        List<DirectorySnapshot.Replica> live = snapshot.replicas(model);
-        Set<String> bad = excluded.getOrDefault(model, Set.of());
-        List<String> candidates = live.stream().map(DirectorySnapshot.Replica::endpoint).filter(e -> !bad.contains(e)).toList();
-        if (candidates.isEmpty()) {
-            waitForReplica(slot, attempt, model, !live.isEmpty());
+        endpointOf[slot] = null;
+        List<String> live = snapshot.replicas(model).stream().map(DirectorySnapshot.Replica::endpoint).toList();
+        Optional<String> chosen = replicas.choose(model, slot, live);
+        if (chosen.isEmpty()) {
+            replicas.noReplica(model, !live.isEmpty(), System.nanoTime()).ifPresentOrElse(
+                    error -> fail(Status.Code.UNAVAILABLE, error),
+                    () -> timers.startSingleTimer(new RetryLater(attempt, slot), settings.retryInterval()));
             return;
         }
-        // Spread jobs over replicas; which replica serves a step does not change the bits.
-        String endpoint = candidates.get(Math.floorMod(plan.jobId().hashCode() + slot, candidates.size()));
+        String endpoint = chosen.get();
         DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
+        endpointOf[slot] = endpoint;
         long requestId = ++nextRequestId;
         DenoiseRequest request;
         try {
-            request = phase == Phase.STEP
+            request = isStepSlot(slot)
                     ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image), !plan.allowBatching())
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot), !plan.allowBatching());
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset), !plan.allowBatching());
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
@@ -234,20 +252,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .orTimeout(settings.stepDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> { if (e != null) session.forget(requestId); });
         getContext().pipeToSelf(reply, (r, e) -> new Replied(attempt, slot, endpoint, r, e));
-    }
-
-    private void waitForReplica(int slot, long attempt, String model, boolean allExcluded) {
-        long now = System.nanoTime();
-        long since = failingSince.computeIfAbsent(model, m -> now);
-        if (now - since >= settings.gracePeriod().toNanos()) {
-            String last = lastError.getOrDefault(model, "none was registered");
-            fail(Status.Code.UNAVAILABLE, "model " + model + " has no live replica (waited the grace period of "
-                    + settings.gracePeriod().toMillis() + " ms); last error: " + last);
-            return;
-        }
-        // Every live replica failed this job once: they get another chance after the interval.
-        if (allExcluded) excluded.remove(model);
-        timers.startSingleTimer(new RetryLater(attempt, slot), settings.retryInterval());
     }
 
     private Behavior<Command> onReplied(Replied msg) {
@@ -265,7 +269,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem == null) {
             try {
-                answers[msg.slot] = phase == Phase.STEP
+                answers[msg.slot] = isStepSlot(msg.slot)
                         ? NodeRequests.output(msg.reply.getStep(), player.card(), stepRequests.get(msg.slot).needsAttention())
                         : NodeRequests.gradient(msg.reply.getGuidance(), player.card());
             } catch (IllegalArgumentException e) {
@@ -273,10 +277,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             }
         }
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
-        double computeMs = phase == Phase.STEP ? msg.reply.getStep().getComputeMs() : msg.reply.getGuidance().getComputeMs();
+        double computeMs = msg.reply.hasStep() ? msg.reply.getStep().getComputeMs() : msg.reply.getGuidance().getComputeMs();
         phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);
         attemptOf[msg.slot] = 0;
-        failingSince.remove(player.card().name());
+        endpointOf[msg.slot] = null;
+        replicas.succeeded(player.card().name());
         if (--pending > 0) return this;
         return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
     }
@@ -287,17 +292,25 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         boolean repeated = !warned.add(endpoint);
         (repeated ? getContext().getLog().atDebug() : getContext().getLog().atWarn()).log("job {} step {}: replica {} of model {} failed ({}); retrying on another replica",
                 plan.jobId(), composition.stepIndex(), endpoint, model, why);
-        failovers.merge(model, 1, Integer::sum);
-        lastError.put(model, endpoint + ": " + why);
-        failingSince.putIfAbsent(model, System.nanoTime());
-        excluded.computeIfAbsent(model, m -> new HashSet<>()).add(endpoint);
+        replicas.failed(model, endpoint, why, System.nanoTime());
         DenoiseSession session = sessions.remove(endpoint);
         if (session != null) session.close();
         directory.tell(new NodeDirectory.ReplicaFailed(endpoint, why));
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
+        endpointOf[slot] = null;
         askSnapshot(s -> new Redispatch(attempt, slot, s));
         return this;
+    }
+
+    /** A replica left the cluster: its unanswered requests are retried elsewhere now, not at the deadline. */
+    private Behavior<Command> onReplicaLeft(ReplicaLeft msg) {
+        if (finished || composition == null || endpointOf == null) return next();
+        for (int slot = 0; slot < endpointOf.length; slot++) {
+            if (attemptOf[slot] != 0 && answers[slot] == null && msg.endpoint.equals(endpointOf[slot]))
+                failover(slot, msg.endpoint, playerOf(slot).card().name(), new IllegalStateException("replica left the cluster (stopped or unreachable)"));
+        }
+        return next();
     }
 
     private Behavior<Command> onRedispatch(Redispatch msg) {

@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * Starts, tracks and cancels jobs. For each job it creates the job's topic
- * ({@code dnd-job-<id>}), subscribes the job's listener (the client's stream) before the job
+ * ({@code dnd-job-<id>-<coordinator instance>}), subscribes the job's listener (the client's stream) before the job
  * exists, so the listener sees every event, and then starts the {@link JobActor}.
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command> {
@@ -42,6 +42,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     private final ActorRef<NodeDirectory.Command> directory;
     private final NodeChannels channels;
     private final Map<String, Running> running = new HashMap<>();
+    /** Job ids are unique per coordinator only: topics carry the coordinator's instance so two never mix. */
+    private final String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
     private long started;
 
     public static Behavior<Command> create(CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory, NodeChannels channels) {
@@ -74,7 +76,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         }
         long n = ++started;
         // Actor names must be unique and URL-safe; the job id is free text, so number them.
-        ActorRef<Topic.Command<JobEvent>> topic = getContext().spawn(Topic.create(JobEvent.class, "dnd-job-" + id), "topic-" + n);
+        ActorRef<Topic.Command<JobEvent>> topic = getContext().spawn(Topic.create(JobEvent.class, "dnd-job-" + id + "-" + instance), "topic-" + n);
         topic.tell(Topic.subscribe(msg.listener));
         ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(msg.plan, settings, directory, channels, topic), "job-" + n);
         getContext().watchWith(job, new JobEnded(id));

@@ -6,7 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dnd.common.compose.Compositions;
+import dnd.common.compose.LocalSampler;
+import dnd.common.compose.PlayerSpec;
+import dnd.common.compose.SamplerConfig;
+import dnd.common.gmm.GaussianMixtureDenoiser;
+import dnd.common.gmm.GmmSpec;
+import dnd.common.model.Concept;
+import dnd.common.tensor.FloatTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dnd.proto.CancelRequest;
 import dnd.proto.ClusterRequest;
@@ -16,7 +29,10 @@ import dnd.proto.ImageResult;
 import dnd.proto.Player;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -108,13 +124,72 @@ class ComposeEndToEndTest {
         assertEquals(alone.getLatent(), merged.getLatent(), "the Gaussian-mixture backend is batch-invariant");
     }
 
+    /** Every method of the engine runs distributed and gives the same bits as the in-process driver. */
     @Test
-    void unknownModelConceptOrMethodIsAnInvalidArgumentNamingIt() {
+    void everyMethodGivesTheSameBitsOverTheClusterAsInProcess() {
+        List<PlayerSpec> players = localPlayers();
+        List<Map.Entry<String, Map<String, String>>> variants = new java.util.ArrayList<>();
+        for (String method : Compositions.methods()) variants.add(Map.entry(method, Map.of()));
+        // dnd with guidance (a second round trip per step), its one-round-trip variant, and the score utility
+        variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "fairness", "envy-free")));
+        variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "guidance-from", "previous")));
+        variants.add(Map.entry("dnd", Map.of("utility", "score")));
+        for (var v : variants) {
+            String method = v.getKey();
+            ComposeRequest request = twoPlayers().setMethod(method).putAllOptions(v.getValue()).setSteps(6).setGuidanceScale(2).setSeed(9).build();
+            ComposeCall call = ComposeCall.run(cluster.composer(), request).assertSucceeded();
+            FloatTensor local = LocalSampler.run(Compositions.create(method, v.getValue(), players, new SamplerConfig(6, 9, 2, 0)),
+                    players, localModels()).latent();
+            assertArrayEquals(bytes(local), call.images().get(0).getLatent().getData().toByteArray(), method + " " + v.getValue());
+            assertEquals(6, call.progress().size(), method);
+        }
+    }
+
+    /** Jobs run side by side without disturbing each other: each gives its own in-process bits. */
+    @Test
+    void concurrentJobsEachGiveTheirOwnBits() throws Exception {
+        List<PlayerSpec> players = localPlayers();
+        List<CompletableFuture<ComposeCall>> calls = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int seed = 20; seed < 24; seed++) {
+                ComposeRequest r = twoPlayers().setMethod("dnd").putOptions("gamma", "0.5").setSteps(8).setGuidanceScale(2).setSeed(seed).build();
+                calls.add(CompletableFuture.supplyAsync(() -> ComposeCall.run(cluster.composer(), r).assertSucceeded(), pool));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                FloatTensor local = LocalSampler.run(Compositions.create("dnd", Map.of("gamma", "0.5"), players, new SamplerConfig(8, 20 + i, 2, 0)),
+                        players, localModels()).latent();
+                assertArrayEquals(bytes(local), calls.get(i).get(60, TimeUnit.SECONDS).images().get(0).getLatent().getData().toByteArray(), "seed " + (20 + i));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<GaussianMixtureDenoiser> localModels() {
+        return List.of(new GaussianMixtureDenoiser(GmmSpec.withShape(LEFT, 16, 16, 8, 8)), new GaussianMixtureDenoiser(GmmSpec.withShape(RIGHT, 16, 16, 8, 8)));
+    }
+
+    private static List<PlayerSpec> localPlayers() {
+        List<GaussianMixtureDenoiser> m = localModels();
+        return List.of(PlayerSpec.of(m.get(0).card(), Concept.parse("red left", m.get(0).card().colours())),
+                PlayerSpec.of(m.get(1).card(), Concept.parse("blue right", m.get(1).card().colours())));
+    }
+
+    private static byte[] bytes(FloatTensor t) {
+        ByteBuffer b = ByteBuffer.allocate(t.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(t.data());
+        return b.array();
+    }
+
+    @Test
+    void unknownModelConceptMethodOrBadOptionIsAnInvalidArgumentNamingIt() {
         var bad = Map.of(
                 "players[1].model", twoPlayers().setPlayers(1, Player.newBuilder().setModel("no-such-model").setConcept("left")).setMethod("dnd"),
                 "players[0].concept", twoPlayers().setPlayers(0, Player.newBuilder().setModel(LEFT).setConcept("purple left")).setMethod("dnd"),
                 "method", twoPlayers().setMethod("no-such-method"),
-                "steps", twoPlayers().setMethod("dnd").setSteps(5000));
+                "steps", twoPlayers().setMethod("dnd").setSteps(5000),
+                "option", twoPlayers().setMethod("dnd").putOptions("fairness", "sometimes"));
         bad.forEach((field, request) -> {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cluster.composer().compose(request.build()).hasNext());
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), field);
@@ -148,6 +223,24 @@ class ComposeEndToEndTest {
         awaitTrue(() -> cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs() == 0, "the job is gone");
         awaitTrue(() -> cluster.nodeStats(left).getOpenStreams() == 0 && cluster.nodeStats(right).getOpenStreams() == 0,
                 "the job's Denoise streams to both nodes are closed");
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsItsJob() throws Exception {
+        ComposeRequest request = twoPlayers().setMethod("average").setSteps(500).setImages(64).setJobId("abandoned").build();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<ClientCallStreamObserver<ComposeRequest>> call = new AtomicReference<>();
+        cluster.composerAsync().compose(request, new ClientResponseObserver<ComposeRequest, ComposeEvent>() {
+            @Override public void beforeStart(ClientCallStreamObserver<ComposeRequest> requestStream) { call.set(requestStream); }
+            @Override public void onNext(ComposeEvent e) { started.countDown(); }
+            @Override public void onError(Throwable t) { }
+            @Override public void onCompleted() { }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS), "the job started");
+        call.get().cancel("the user pressed Ctrl-C", null);
+        awaitTrue(() -> cluster.composer().cluster(ClusterRequest.getDefaultInstance()).getRunningJobs() == 0, "the abandoned job is gone");
+        awaitTrue(() -> cluster.nodeStats(left).getOpenStreams() == 0 && cluster.nodeStats(right).getOpenStreams() == 0,
+                "its Denoise streams are closed");
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

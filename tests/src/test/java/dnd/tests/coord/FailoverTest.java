@@ -11,7 +11,10 @@ import dnd.proto.ModelInfo;
 import dnd.proto.Player;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +31,21 @@ class FailoverTest {
     private static final Duration GRACE = Duration.ofSeconds(3);
     private static final String A = "synth-a", B = "synth-b";
     private static LocalCluster cluster;
-    private static LocalCluster.Proc a1, a2, b1;
+    private static LocalCluster.Proc a1, a2, a3, b1;
+    private static ComposeCall reference;
 
     private static String spec(String name, String cost) { return "shape=3x16x16,attention=4x4,context=4,cost=" + cost + ",name=" + name; }
 
     @BeforeAll
     static void start() throws Exception {
         cluster = new LocalCluster("failover");
-        cluster.startCoordinator("--grace-period", GRACE.toSeconds() + "s", "--step-deadline", "5s");
+        // A long step deadline: a frozen replica must be dropped because it became unreachable, not at the deadline.
+        cluster.startCoordinator("--grace-period", GRACE.toSeconds() + "s", "--step-deadline", "60s");
         a1 = cluster.startNode("a1", "--synthetic", spec(A, "10ms"));
         a2 = cluster.startNode("a2", "--synthetic", spec(A, "10ms"));
+        a3 = cluster.startNode("a3", "--synthetic", spec(A, "10ms"));
         b1 = cluster.startNode("b1", "--synthetic", spec(B, "10ms"));
-        cluster.awaitReplicas(Map.of(A, 2, B, 1), Duration.ofSeconds(60));
+        cluster.awaitReplicas(Map.of(A, 3, B, 1), Duration.ofSeconds(60));
         // Same model name, another model file (checksum), joining after the checksum is established.
         cluster.startNode("a-other-file", "--synthetic", spec(A, "11ms"));
         cluster.awaitRefused(A, 1, Duration.ofSeconds(60));
@@ -57,17 +63,30 @@ class FailoverTest {
                 .setMethod("dnd").setSteps(steps).setSeed(11).setImages(1).build();
     }
 
+    /** The undisturbed run every disturbed one must reproduce bit for bit. */
+    private static synchronized ComposeCall reference() {
+        if (reference == null) {
+            reference = ComposeCall.run(cluster.composer(), request("undisturbed", A, 40)).assertSucceeded();
+            assertTrue(reference.done().getFailoversMap().isEmpty(), "no failover without a failure");
+        }
+        return reference;
+    }
+
+    /** A live replica of A with a job's Denoise stream open. */
+    private static LocalCluster.Proc servingReplica() {
+        return Stream.of(a1, a2, a3).filter(p -> p.process().isAlive())
+                .filter(p -> cluster.nodeStats(p).getOpenStreams() > 0).findFirst().orElseThrow();
+    }
+
     @Test
     void killingAReplicaInTheMiddleOfAJobGivesTheSameBits() throws Exception {
-        ComposeCall undisturbed = ComposeCall.run(cluster.composer(), request("undisturbed", A, 40)).assertSucceeded();
-        assertTrue(undisturbed.done().getFailoversMap().isEmpty(), "no failover without a failure");
+        ComposeCall undisturbed = reference();
 
-        // Two players of one model with two replicas: each replica serves one of them, so a
-        // kill at step 10 always hits a step in flight or the next one.
+        // Kill -9 a replica that serves this job (it has the job's stream open) at step 10.
         ComposeCall disturbed = ComposeCall.run(cluster.composer(), request("disturbed", A, 40), e -> {
             if (e.hasProgress() && e.getProgress().getStep() == 10) {
                 try {
-                    cluster.kill(a1);
+                    cluster.kill(servingReplica());
                 } catch (InterruptedException ex) {
                     throw new IllegalStateException(ex);
                 }
@@ -79,6 +98,30 @@ class FailoverTest {
         assertArrayEquals(undisturbed.images().get(0).getLatent().getData().toByteArray(),
                 disturbed.images().get(0).getLatent().getData().toByteArray(), "the latent after failover is bit-identical");
         assertArrayEquals(undisturbed.images().get(0).getPng().toByteArray(), disturbed.images().get(0).getPng().toByteArray());
+    }
+
+    @Test
+    @Timeout(45)
+    void aFrozenReplicaIsDroppedAsUnreachableAndTheStepRetriedElsewhere() throws Exception {
+        ComposeCall undisturbed = reference();
+        List<LocalCluster.Proc> frozen = new ArrayList<>();
+        ComposeCall disturbed = ComposeCall.run(cluster.composer(), request("frozen", A, 40), e -> {
+            if (e.hasProgress() && e.getProgress().getStep() == 10) {
+                // SIGSTOP a replica serving this job: its TCP connections stay open, it just stops answering.
+                LocalCluster.Proc serving = servingReplica();
+                cluster.signal(serving, "STOP");
+                frozen.add(serving);
+            }
+        });
+        try {
+            disturbed.assertSucceeded();
+            assertEquals(1, frozen.size());
+            assertTrue(disturbed.done().getFailoversOrDefault(A, 0) >= 1, disturbed.done().toString());
+            assertArrayEquals(undisturbed.images().get(0).getLatent().getData().toByteArray(),
+                    disturbed.images().get(0).getLatent().getData().toByteArray(), "the latent after failover is bit-identical");
+        } finally {
+            for (LocalCluster.Proc p : frozen) cluster.kill(p);
+        }
     }
 
     @Test

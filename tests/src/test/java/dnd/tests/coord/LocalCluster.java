@@ -131,6 +131,19 @@ final class LocalCluster implements AutoCloseable {
                 throw new AssertionError(p.name + " exited with " + p.process.exitValue() + "; see " + logs.resolve(p.name + ".log"));
     }
 
+    /** Sends a signal (e.g. STOP) to a process. */
+    void signal(Proc p, String signal) {
+        try {
+            int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(p.process.pid())).inheritIO().start().waitFor();
+            if (rc != 0) throw new IllegalStateException("kill -" + signal + " " + p.process.pid() + " exited with " + rc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** kill -9. */
     void kill(Proc p) throws InterruptedException {
         p.process.destroyForcibly();

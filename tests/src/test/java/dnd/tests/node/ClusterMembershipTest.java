@@ -133,4 +133,22 @@ class ClusterMembershipTest {
             awaitListing(listings, true);
         }
     }
+
+    /** A node the cluster downs exits with status 3 (so a service manager restarts it), not 0. */
+    @Test
+    void aDownedNodeExitsWithStatus3() throws Exception {
+        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
+        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
+        awaitListing(listings, true);
+        try (NodeProcess node = NodeProcess.start("--synthetic", "shape=2x8x8,attention=4x4,context=4,cost=0ms", "--port", "0",
+                "--cluster-port", "0", "--seed-node", seed)) {
+            awaitListing(listings, false);
+            String[] hp = node.clusterEndpoint.split(":");
+            Cluster.get(kit.system()).manager().tell(new org.apache.pekko.cluster.typed.Down(
+                    new org.apache.pekko.actor.Address("pekko", DndCluster.SYSTEM_NAME, hp[0], Integer.parseInt(hp[1]))));
+            assertTrue(node.process.waitFor(60, TimeUnit.SECONDS), "a downed node stops");
+            assertEquals(3, node.process.exitValue(), node.logText());
+            awaitListing(listings, true);
+        }
+    }
 }

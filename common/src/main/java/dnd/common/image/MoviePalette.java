@@ -1,4 +1,4 @@
-package dnd.coordinator.job;
+package dnd.common.image;
 
 import java.awt.image.IndexColorModel;
 import java.util.ArrayList;
