@@ -17,6 +17,13 @@ one shared noise draw after blending.  Features = the 32x32 pixel positions (m =
       --player accessories "blue bag" --method dnd --n 64
 Prints the fraction of images where training/evaluator.py finds every required object in its
 required colour ("all present"), and per-object rates.
+
+Timing mode (what `./dnd bench peer` runs; MODEL may be a model directory):
+  /usr/bin/python3 training/peer_sampler.py --bench --player models/apparel trouser \
+      --player models/footwear sneaker --method dnd --steps 25 --repeats 3 --jobs 8
+loads the models, runs one untimed job, then times: one job (1 image) --repeats times, --jobs jobs
+one after another (a single-process loop serves one request at a time), and the same jobs as one
+batch. Prints JSON with the times in ms; model loading is not timed.
 """
 import argparse
 import json
@@ -90,8 +97,9 @@ def solve_proportional(logP, u, beta, shares, lam0, lam_max, iters=50):
 
 
 def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, delta=0.05,
-        gamma=0.0, boot=0.4, seed=0, batch=32):
-    models = [load(p[0]) for p in players]
+        gamma=0.0, boot=0.4, seed=0, batch=32, models=None):
+    if models is None:
+        models = [load_model(p[0]) for p in players]
     toks, reqs = [], []
     for (name, concept), (m, card) in zip(players, models):
         t, r = tokens_for(card, concept)
@@ -171,6 +179,43 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
     return torch.cat(out), reqs, stats
 
 
+def load_model(name):
+    """A model directory (model.json + the TorchScript file it names), or a name under models/."""
+    if not os.path.isdir(name):
+        return load(name)
+    with open(os.path.join(name, "model.json")) as f:
+        card = json.load(f)
+    m = torch.jit.load(os.path.join(name, card["file"]))
+    m.eval()
+    return m, card
+
+
+def bench(a):
+    """Wall times (ms) of jobs of one image each, models loaded once; see the module doc."""
+    t0 = time.perf_counter()
+    models = [load_model(p[0]) for p in a.player]
+    load_s = time.perf_counter() - t0
+    kw = dict(method=a.method, steps=a.steps, w=a.cfg, eta=a.eta, beta_prime=a.beta_prime,
+              gamma=a.gamma, boot=a.boot, models=models)
+
+    def job(n, seed, batch=32):
+        t = time.perf_counter()
+        run(a.player, n=n, seed=seed, batch=batch, **kw)
+        return (time.perf_counter() - t) * 1000.0
+
+    job(1, a.seed + 1000000)                                   # warm-up (TorchScript profiling)
+    one = [job(1, a.seed + r) for r in range(a.repeats)]
+    seq = []
+    for r in range(max(1, a.rounds)):
+        t = time.perf_counter()
+        for i in range(a.jobs):
+            job(1, a.seed + r * a.jobs + i)
+        seq.append((time.perf_counter() - t) * 1000.0)
+    batched = [job(a.jobs, a.seed + r * a.jobs, batch=a.jobs) for r in range(max(1, a.rounds))]
+    return {"load_s": round(load_s, 3), "threads": torch.get_num_threads(), "steps": a.steps,
+            "one_job_ms": one, "jobs": a.jobs, "sequential_ms": seq, "batched_ms": batched}
+
+
 def stripe_mask(i, k):
     m = torch.zeros(1, 1, 32, 32)
     w = 32 // k
@@ -191,7 +236,6 @@ def score(x, reqs):
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(1)
     ap = argparse.ArgumentParser()
     ap.add_argument("--player", nargs=2, action="append", required=True,
                     metavar=("MODEL", "CONCEPT"))
@@ -205,7 +249,17 @@ if __name__ == "__main__":
     ap.add_argument("--boot", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--grid", default="")
+    ap.add_argument("--bench", action="store_true", help="timing mode (see the module doc)")
+    ap.add_argument("--repeats", type=int, default=3, help="--bench: timed single jobs")
+    ap.add_argument("--jobs", type=int, default=8, help="--bench: jobs per round")
+    ap.add_argument("--rounds", type=int, default=1, help="--bench: timed rounds of --jobs jobs")
+    ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads (0: torch's default)")
     a = ap.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    if a.bench:
+        print(json.dumps(bench(a)))
+        sys.exit(0)
     t0 = time.time()
     x, reqs, stats = run(a.player, a.method, a.n, a.steps, a.cfg, a.eta, a.beta_prime,
                          gamma=a.gamma, boot=a.boot, seed=a.seed)

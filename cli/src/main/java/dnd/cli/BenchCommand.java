@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * times the fair-division game, others (overhead, fanout, throughput, peer) plug in beside it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Performance benchmarks (see docs/benchmarks.md).",
-        subcommands = {BenchCommand.Solver.class})
+        subcommands = {BenchCommand.Solver.class, dnd.cli.bench.OverheadBench.class, dnd.cli.bench.FanoutBench.class,
+                dnd.cli.bench.ThroughputBench.class, dnd.cli.bench.PeerBench.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

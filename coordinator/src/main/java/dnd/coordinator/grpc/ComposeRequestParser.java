@@ -53,7 +53,7 @@ final class ComposeRequestParser {
         if (!(r.getEta() >= 0 && r.getEta() <= 1)) throw new IllegalArgumentException("eta: must be in [0,1], got " + r.getEta());
         String jobId = r.getJobId().isEmpty() ? UUID.randomUUID().toString() : r.getJobId();
         if (!JOB_ID.matcher(jobId).matches()) throw new IllegalArgumentException("job_id: must match " + JOB_ID.pattern() + ", got '" + jobId + "'");
-        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta());
+        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getAllowBatching());
         // Builds the composition once: unknown methods and bad options fail here, named by common's messages
         // ("method: unknown 'x'", "method dnd: option beta='x' is invalid ...").
         try {

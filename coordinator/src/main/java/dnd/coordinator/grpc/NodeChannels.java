@@ -14,7 +14,9 @@ public final class NodeChannels implements AutoCloseable {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     public ManagedChannel get(String endpoint) {
-        return channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e).usePlaintext()
+        // Reply callbacks only complete a future that messages the job actor: running them on the
+        // transport thread saves a thread hand-off per reply.
+        return channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e).usePlaintext().directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES).build());
     }
 

@@ -91,6 +91,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private long nextAttempt;
     private long nextRequestId;
     private boolean finished;
+    // Step timing for the benchmarks: wall time from fan-out to the step's result, and per phase
+    // the compute each node reported (a node runs a job's requests one after another).
+    private long stepStartNanos;
+    private double stepComputeMs;
+    private final Map<String, Double> phaseComputeMs = new HashMap<>();
 
     public static Behavior<Command> create(JobPlan plan, CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory,
                                            NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
@@ -143,6 +148,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> beginStep() {
         if (composition.done()) return finishImage();
         phase = Phase.STEP;
+        stepStartNanos = System.nanoTime();
+        stepComputeMs = 0;
         stepRequests = composition.stepRequests();
         // Guidance known before the step's outputs ("previous allocation" variant) rides along: one round trip per step.
         guidanceRequests = composition.prefetchGuidance();
@@ -155,11 +162,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         attemptOf = new long[slots];
         endpointOf = new String[slots];
         pending = slots;
+        phaseComputeMs.clear();
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
         return next();
     }
 
     private Behavior<Command> stepAnswered() {
+        stepComputeMs += busiestNodeMs(); // the step's requests and any guidance prefetched with them
         List<Composition.PlayerOutput> outputs = new ArrayList<>(stepRequests.size());
         for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PlayerOutput) answers[i]);
         List<Composition.GuidanceRequest> wanted = composition.acceptStep(outputs);
@@ -172,14 +181,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> guidanceAnswered() {
+        if (phase == Phase.GUIDANCE) stepComputeMs += busiestNodeMs();
         List<FloatTensor> grads = new ArrayList<>(guidanceRequests.size());
         for (int i = 0; i < guidanceRequests.size(); i++) grads.add((FloatTensor) answers[guidanceOffset + i]);
         return stepDone(composition.acceptGuidance(grads));
     }
 
+    private double busiestNodeMs() {
+        return phaseComputeMs.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
     private Behavior<Command> stepDone(StepReport report) {
+        double stepMs = (System.nanoTime() - stepStartNanos) / 1e6;
         reports.add(report);
-        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card())));
+        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs)));
         return beginStep();
     }
 
@@ -227,8 +242,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         DenoiseRequest request;
         try {
             request = isStepSlot(slot)
-                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image))
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset));
+                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image), !plan.allowBatching())
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset), !plan.allowBatching());
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
@@ -262,6 +277,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             }
         }
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
+        double computeMs = msg.reply.hasStep() ? msg.reply.getStep().getComputeMs() : msg.reply.getGuidance().getComputeMs();
+        phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);
         attemptOf[msg.slot] = 0;
         endpointOf[msg.slot] = null;
         replicas.succeeded(player.card().name());

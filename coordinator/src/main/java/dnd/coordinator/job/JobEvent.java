@@ -19,11 +19,22 @@ public sealed interface JobEvent extends KryoMessage {
 
     /**
      * One step's allocation: Q as {@code rows} rows of {@code height*width} features (the last row
-     * is the fictitious player when the method has one), per-player shares and the solver state.
+     * is the fictitious player when the method has one), per-player shares and the solver state;
+     * {@code stepMs} is the coordinator's wall time of the step and {@code computeMs} the node
+     * compute on its critical path (per phase, the busiest node), so their ratio is the cost of
+     * distribution.
      */
     record StepAllocated(String jobId, int image, int step, int totalSteps, long timestep, List<Share> shares,
                          double fictitiousShare, double[] lambda, int iterations, double kktResidual,
-                         int rows, int height, int width, float[] allocation) implements JobEvent {}
+                         int rows, int height, int width, float[] allocation, double stepMs, double computeMs) implements JobEvent {
+
+        /** Without timing (0 ms). */
+        public StepAllocated(String jobId, int image, int step, int totalSteps, long timestep, List<Share> shares,
+                             double fictitiousShare, double[] lambda, int iterations, double kktResidual,
+                             int rows, int height, int width, float[] allocation) {
+            this(jobId, image, step, totalSteps, timestep, shares, fictitiousShare, lambda, iterations, kktResidual, rows, height, width, allocation, 0, 0);
+        }
+    }
 
     record Share(String player, double share, double value, double target, double slack) implements KryoMessage {}
 

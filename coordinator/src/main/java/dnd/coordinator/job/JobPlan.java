@@ -7,10 +7,18 @@ import java.util.Map;
 
 /**
  * A validated composition request: who plays, how they are composed, and the sampler settings.
- * Image {@code i} uses seed {@code seed + i}; everything else is shared.
+ * Image {@code i} uses seed {@code seed + i}; everything else is shared. With
+ * {@code allowBatching} the nodes may merge this job's requests with other jobs' (faster under
+ * load; the bits then depend on the batch mates), else every request runs alone and reproducibly.
  */
 public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
-                      int steps, long seed, int images, double guidanceScale, double eta) {
+                      int steps, long seed, int images, double guidanceScale, double eta, boolean allowBatching) {
+
+    /** A reproducible plan (no cross-job batching). */
+    public JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
+                   int steps, long seed, int images, double guidanceScale, double eta) {
+        this(jobId, players, method, options, steps, seed, images, guidanceScale, eta, false);
+    }
 
     public JobPlan {
         if (jobId == null || jobId.isBlank()) throw new IllegalArgumentException("job id is required");

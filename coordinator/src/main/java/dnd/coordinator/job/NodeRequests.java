@@ -14,15 +14,15 @@ import dnd.proto.StepRequest;
 
 /**
  * Translates between the composition's per-player requests and the ModelNode wire messages.
- * Every request is marked reproducible, so a node never merges it into a cross-job batch: a step
- * retried on another replica gives the same bits.
+ * Requests are marked reproducible unless the job allows batching, so by default a node never
+ * merges them into a cross-job batch: a step retried on another replica gives the same bits.
  */
 final class NodeRequests {
 
     private NodeRequests() {}
 
     static DenoiseRequest step(String jobId, long requestId, int stepIndex, PlayerSpec player,
-                               Composition.PlayerRequest r, SamplerConfig cfg) {
+                               Composition.PlayerRequest r, SamplerConfig cfg, boolean reproducible) {
         ModelCard card = player.card();
         StepRequest.Builder b = StepRequest.newBuilder()
                 .setStepIndex(stepIndex)
@@ -33,7 +33,7 @@ final class NodeRequests {
                 .setNullTokens(Tensors.ofLongs(new long[][] {card.nullContext()}))
                 .setGuidanceScale(cfg.guidanceScale())
                 .setEta(cfg.eta())
-                .setReproducible(true);
+                .setReproducible(reproducible);
         if (r.needsAttention()) b.addAttentionPositions(ModelCard.ITEM_POSITION);
         return DenoiseRequest.newBuilder().setJobId(jobId).setRequestId(requestId).setStep(b).build();
     }
@@ -46,7 +46,8 @@ final class NodeRequests {
         return new Composition.PlayerOutput(cond, uncond, attention);
     }
 
-    static DenoiseRequest guidance(String jobId, long requestId, int stepIndex, PlayerSpec player, Composition.GuidanceRequest g) {
+    static DenoiseRequest guidance(String jobId, long requestId, int stepIndex, PlayerSpec player, Composition.GuidanceRequest g,
+                                   boolean reproducible) {
         ModelCard card = player.card();
         int[] att = card.attentionShape();
         int plane = att[0] * att[1];
@@ -61,7 +62,7 @@ final class NodeRequests {
                 .setX(Tensors.of(batchOfOne(g.x())))
                 .setTokens(Tensors.ofLongs(new long[][] {player.context()}))
                 .setWeights(Tensors.of(new FloatTensor(new int[] {1, card.contextLength(), att[0], att[1]}, w)))
-                .setReproducible(true);
+                .setReproducible(reproducible);
         return DenoiseRequest.newBuilder().setJobId(jobId).setRequestId(requestId).setGuidance(b).build();
     }
 

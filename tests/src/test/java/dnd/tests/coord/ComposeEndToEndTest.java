@@ -89,6 +89,9 @@ class ComposeEndToEndTest {
         for (ComposeEvent e : call.progress()) {
             assertEquals(2, e.getProgress().getSharesCount());
             assertEquals(3, e.getProgress().getOwnerMap().getShape(0), "Q rows: two players and the fictitious one");
+            // the step's timing: node compute on the critical path lies within the step's wall time
+            assertTrue(e.getProgress().getComputeMs() > 0, "compute_ms of step " + e.getProgress().getStep());
+            assertTrue(e.getProgress().getStepMs() >= e.getProgress().getComputeMs(), "step_ms >= compute_ms at step " + e.getProgress().getStep());
         }
         ImageResult image = call.images().get(0);
         assertEquals(5, image.getSeed());
@@ -111,6 +114,14 @@ class ComposeEndToEndTest {
             }
             assertTrue(step.path("kkt_residual").asDouble() < 1e-6, "solver converged: " + step);
         }
+    }
+
+    @Test
+    void aJobThatAllowsBatchingGivesTheSameImageOnABatchInvariantModel() {
+        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(6).build();
+        ImageResult alone = ComposeCall.run(cluster.composer(), request).assertSucceeded().images().get(0);
+        ImageResult merged = ComposeCall.run(cluster.composer(), request.toBuilder().setAllowBatching(true).build()).assertSucceeded().images().get(0);
+        assertEquals(alone.getLatent(), merged.getLatent(), "the Gaussian-mixture backend is batch-invariant");
     }
 
     /** Every method of the engine runs distributed and gives the same bits as the in-process driver. */

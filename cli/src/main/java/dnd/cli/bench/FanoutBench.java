@@ -1,0 +1,108 @@
+package dnd.cli.bench;
+
+import dnd.proto.ComposeRequest;
+import dnd.proto.Player;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dnd bench fanout}: how step latency grows with the number of nodes a step fans out to.
+ * Synthetic fixed-cost nodes (each call parks for the cost, as a host waiting on its GPU), one JVM
+ * each, one player per node, method dnd: with perfect fan-out the step takes the same time at
+ * any n.
+ */
+@Command(name = "fanout", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Step latency of method dnd over n synthetic fixed-cost nodes (one JVM and one player each), relative to n = 1.",
+                "The first step of every job is not counted. Progress on stderr, the table (or --json) on stdout."})
+public final class FanoutBench implements Callable<Integer> {
+
+    @Mixin
+    BenchOptions common;
+
+    @Option(names = "--nodes", split = ",", defaultValue = "1,2,4,8", paramLabel = "N", description = "Numbers of nodes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> nodes;
+
+    @Option(names = "--shape", defaultValue = "4x64x64", description = "Synthetic latent shape CxHxW. Default: ${DEFAULT-VALUE}.")
+    String shape;
+
+    @Option(names = "--cost", defaultValue = "20ms", description = "Synthetic cost per backend call. Default: ${DEFAULT-VALUE}.")
+    String cost;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps per job. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1. Repeatable.")
+    List<String> dndOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        BenchOptions.quietLogs();
+        int max = nodes.stream().max(Integer::compare).orElse(1);
+        if (nodes.stream().anyMatch(n -> n < 1 || n > 8))
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nodes: each must be in 1..8 (the coordinator's player limit)");
+        List<LoopbackCluster.NodeSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= max; i++)
+            specs.add(new LoopbackCluster.NodeSpec("syn" + i, List.of("--synthetic", "shape=" + shape + ",cost=" + cost + ",name=syn" + i)));
+        Report report = new Report();
+        try (LoopbackCluster cluster = LoopbackCluster.start(specs, common.nodeOptions(), System.err)) {
+            JobDriver driver = new JobDriver(cluster.channel());
+            List<Integer> ns = nodes.stream().sorted().distinct().toList();
+            Map<Integer, ComposeRequest.Builder> requests = new java.util.LinkedHashMap<>();
+            for (int n : ns) {
+                List<Player> ps = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    var card = cluster.cards().get("syn" + i);
+                    ps.add(Player.newBuilder().setModel(card.getName()).setConcept(card.getItems(0)).build());
+                }
+                requests.put(n, ComposeRequest.newBuilder().setMethod("dnd").setSteps(steps).addAllPlayers(ps).putAllOptions(Options.parse(dndOptions)));
+            }
+            for (int w = 0; w < warmup; w++) for (int n : ns) driver.run(requests.get(n).setSeed(1_000_000 + w).build());
+            // Rounds visit every n in turn, so a change of the machine's load hits every row alike.
+            Map<Integer, List<Double>> stepMs = new java.util.HashMap<>(), computeMs = new java.util.HashMap<>();
+            CpuMeter meter = cluster.cpuMeter();
+            Map<Integer, CpuMeter.Reading> cpu = new java.util.HashMap<>();
+            Map<Integer, Integer> allSteps = new java.util.HashMap<>();
+            for (int r = 0; r < repeats; r++)
+                for (int n : ns) {
+                    CpuMeter.Reading before = meter.read();
+                    JobDriver.JobTiming job = driver.run(requests.get(n).setSeed(r).build());
+                    cpu.merge(n, meter.read().minus(before), CpuMeter.Reading::plus);
+                    allSteps.merge(n, job.steps().size(), Integer::sum);
+                    for (JobDriver.StepTime s : job.steps()) {
+                        if (s.step() == 0) continue;
+                        stepMs.computeIfAbsent(n, k -> new ArrayList<>()).add(s.stepMs());
+                        computeMs.computeIfAbsent(n, k -> new ArrayList<>()).add(s.computeMs());
+                    }
+                }
+            double base = ns.get(0) == 1 ? Samples.median(stepMs.get(1)) : Double.NaN;
+            for (int n : ns) {
+                double step = Samples.median(stepMs.get(n));
+                Map<String, Object> row = report.row();
+                row.put("n", n);
+                row.put("latency_ratio_vs_n1", step / base);
+                row.put("median_step_ms", step);
+                row.put("median_compute_ms", Samples.median(computeMs.get(n)));
+                row.put("p90_step_ms", Samples.quantile(stepMs.get(n).stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
+                row.put("coord_cpu_ms_per_step", cpu.get(n).coordinatorNanos() / 1e6 / allSteps.get(n));
+                row.put("nodes_cpu_ms_per_step", cpu.get(n).nodesNanos() / 1e6 / allSteps.get(n));
+                row.put("samples", stepMs.get(n).size());
+                System.err.printf(Locale.ROOT, "  n=%d: step %.2f ms (ratio %.3f)%n", n, step, step / base);
+            }
+        }
+        System.out.print(common.json ? report.json() : report.table());
+        return 0;
+    }
+}

@@ -1,0 +1,116 @@
+package dnd.cli.bench;
+
+import dnd.proto.ComposeRequest;
+import dnd.proto.ModelCard;
+import dnd.proto.Player;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dnd bench overhead}: the cost of distribution. A loopback cluster (this JVM's coordinator,
+ * one node JVM per shipped model) runs jobs one after another; each step's wall time at the
+ * coordinator is divided by the node compute on its critical path (per phase, the busiest node's
+ * own forward / VJP time, as the nodes report it).
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Cost of distribution: median step time / median node compute on the step's critical path (overhead_ratio),",
+                "on a loopback cluster with one node JVM per shipped model. The first step of every job (it opens the job's",
+                "streams) is not counted. Progress on stderr, the table (or --json) on stdout."})
+public final class OverheadBench implements Callable<Integer> {
+
+    @Mixin
+    BenchOptions common;
+
+    @Option(names = "--models", paramLabel = "DIR", description = "Models directory. Default: models/ of the dnd installation.")
+    Path modelsDir;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Serve only these models (default: every real shipped model).")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--methods", split = ",", defaultValue = "average,dnd", description = "Methods. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--players", split = ",", defaultValue = "2,3", paramLabel = "N",
+            description = "Numbers of players (player i plays model i mod M). Default: ${DEFAULT-VALUE}.")
+    List<Integer> players;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Sampling steps per job (0: the models' recommendation).")
+    int steps;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed jobs per row first (JIT, streams). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first timed job (job r uses seed + r). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1 (guidance: a VJP round trip per step). Repeatable.")
+    List<String> dndOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        BenchOptions.quietLogs();
+        List<ModelDirs.Shipped> models = ModelDirs.find(modelsDir != null ? modelsDir : ModelDirs.defaultDir(), only);
+        Report report = new Report();
+        try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
+            JobDriver driver = new JobDriver(cluster.channel());
+            List<ModelCard> cards = new ArrayList<>(cluster.cards().values());
+            record Config(String method, int n, List<Player> players, ComposeRequest.Builder request) {}
+            List<Config> configs = new ArrayList<>();
+            for (String method : methods)
+                for (int n : players) {
+                    List<Player> ps = Players.pick(cards, n);
+                    ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps);
+                    if (method.startsWith("dnd")) request.putAllOptions(Options.parse(dndOptions));
+                    configs.add(new Config(method, n, ps, request));
+                }
+            for (int w = 0; w < warmup; w++) for (Config c : configs) driver.run(c.request().setSeed(seed + 1_000_000 + w).build());
+            // Rounds visit every configuration in turn, so a change of the machine's load hits every row alike.
+            Map<Config, List<double[]>> samples = new java.util.LinkedHashMap<>();
+            Map<Config, List<Double>> wallPerStep = new java.util.HashMap<>();
+            CpuMeter meter = cluster.cpuMeter();
+            Map<Config, CpuMeter.Reading> cpu = new java.util.HashMap<>();
+            Map<Config, Integer> allSteps = new java.util.HashMap<>();
+            for (int r = 0; r < repeats; r++)
+                for (Config c : configs) {
+                    CpuMeter.Reading before = meter.read();
+                    JobDriver.JobTiming job = driver.run(c.request().setSeed(seed + r).build());
+                    cpu.merge(c, meter.read().minus(before), CpuMeter.Reading::plus);
+                    allSteps.merge(c, job.steps().size(), Integer::sum);
+                    wallPerStep.computeIfAbsent(c, k -> new ArrayList<>()).add(job.clientWallMs() / job.steps().size());
+                    for (JobDriver.StepTime s : job.steps())
+                        if (s.step() > 0) samples.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[]{s.stepMs(), s.computeMs()});
+                }
+            for (Config c : configs) {
+                double[] stepMs = samples.get(c).stream().mapToDouble(x -> x[0]).toArray();
+                double[] computeMs = samples.get(c).stream().mapToDouble(x -> x[1]).toArray();
+                double[] overheadMs = samples.get(c).stream().mapToDouble(x -> x[0] - x[1]).toArray();
+                double step = Samples.median(stepMs), compute = Samples.median(computeMs);
+                Map<String, Object> row = report.row();
+                row.put("method", c.method());
+                row.put("n", c.n());
+                row.put("overhead_ratio", step / compute);
+                row.put("median_step_ms", step);
+                row.put("median_compute_ms", compute);
+                row.put("median_overhead_ms", Samples.median(overheadMs));
+                row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
+                row.put("client_wall_per_step_ms", Samples.median(wallPerStep.get(c)));
+                row.put("coord_cpu_ms_per_step", cpu.get(c).coordinatorNanos() / 1e6 / allSteps.get(c));
+                row.put("nodes_cpu_ms_per_step", cpu.get(c).nodesNanos() / 1e6 / allSteps.get(c));
+                row.put("samples", stepMs.length);
+                row.put("players", Players.label(c.players()));
+                System.err.printf(java.util.Locale.ROOT, "  %s n=%d: step %.2f ms, compute %.2f ms, ratio %.3f%n", c.method(), c.n(), step, compute, step / compute);
+            }
+        }
+        System.out.print(common.json ? report.json() : report.table());
+        return 0;
+    }
+}
