@@ -122,7 +122,9 @@ final class LoopbackCluster implements AutoCloseable {
                 List<ModelInfo> listed = ComposerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                         .listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
                 cards.clear();
-                for (ModelInfo m : listed) if (m.getReplicasCount() > 0) cards.put(m.getCard().getName(), m.getCard());
+                // by name, so players are the same whatever order the nodes registered in
+                listed.stream().filter(m -> m.getReplicasCount() > 0).map(ModelInfo::getCard).sorted(java.util.Comparator.comparing(ModelCard::getName))
+                        .forEach(c -> cards.put(c.getName(), c));
                 seen = cards.keySet().toString();
                 if (cards.size() >= models) return;
             } catch (StatusRuntimeException notYet) {

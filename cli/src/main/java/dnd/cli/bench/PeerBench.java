@@ -89,7 +89,13 @@ public final class PeerBench implements Callable<Integer> {
             ComposeRequest base = ComposeRequest.newBuilder().setMethod("dnd").setSteps(k).setGuidanceScale(guidance).addAllPlayers(ps).build();
             driver.run(base.toBuilder().setSeed(seed + 1_000_000).build()); // warm-up
             List<Double> one = new ArrayList<>();
-            for (int r = 0; r < repeats; r++) one.add(driver.run(base.toBuilder().setSeed(seed + r).build()).clientWallMs());
+            for (int r = 0; r < repeats; r++) {
+                JobDriver.JobTiming job = driver.run(base.toBuilder().setSeed(seed + r).build());
+                one.add(job.clientWallMs());
+                System.err.printf(Locale.ROOT, "  dnd: one job %.1f ms at the client, %.1f ms in the coordinator, of which steps %.1f ms (node compute %.1f ms)%n",
+                        job.clientWallMs(), job.coordinatorWallMs(), job.steps().stream().mapToDouble(JobDriver.StepTime::stepMs).sum(),
+                        job.steps().stream().mapToDouble(JobDriver.StepTime::computeMs).sum());
+            }
             dndOneMs = Samples.median(one);
             System.err.printf(Locale.ROOT, "  dnd: one job %.1f ms%n", dndOneMs);
             for (boolean batching : new boolean[]{false, true}) {

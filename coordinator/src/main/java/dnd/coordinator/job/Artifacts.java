@@ -14,8 +14,20 @@ final class Artifacts {
 
     private Artifacts() {}
 
-    /** [C,H,W] pixel-space latent in [-1,1] to PNG, one pixel per latent pixel. */
-    static byte[] png(FloatTensor latent) { return Images.png(latent, 1); }
+    /**
+     * [C,H,W] pixel-space latent in [-1,1] to PNG, one pixel per latent pixel. A latent that is not
+     * in pixel space (C other than 1 or 3, e.g. the 4-channel latent of a synthetic or VAE model) is
+     * previewed through its first three channels (its first one when C = 2), so its job still ends
+     * with an image instead of failing.
+     */
+    static byte[] png(FloatTensor latent) {
+        int c = latent.rank() == 3 ? latent.dim(0) : 0;
+        if (c == 2 || c > 3) {
+            int keep = c > 3 ? 3 : 1, h = latent.dim(1), w = latent.dim(2);
+            latent = new FloatTensor(new int[]{keep, h, w}, java.util.Arrays.copyOf(latent.data(), keep * h * w));
+        }
+        return Images.png(latent, 1);
+    }
 
     /** Q of every step as an animated GIF; features are latent pixels when there are H*W of them, else one row. */
     static byte[] allocationGif(List<StepReport> reports, ModelCard card) {
