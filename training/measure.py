@@ -121,9 +121,27 @@ def save_grid(imgs, path, ncol=20):
     for i in range(n):
         r, c = divmod(i, ncol)
         canvas[r * H + 1:r * H + 33, c * H + 1:c * H + 33] = imgs[i].transpose(1, 2, 0)
+    if path.endswith(".png"):
+        write_png(path, canvas)
+        return
     with open(path, "wb") as f:
         f.write(b"P6 %d %d 255\n" % (canvas.shape[1], canvas.shape[0]))
         f.write(canvas.tobytes())
+
+
+def write_png(path, rgb, scale=3):
+    import struct
+    import zlib
+    rgb = np.repeat(np.repeat(rgb, scale, 0), scale, 1)
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
+
+    def chunk(tag, data):
+        c = struct.pack(">I", len(data)) + tag + data
+        return c + struct.pack(">I", zlib.crc32(tag + data) & 0xffffffff)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
 def single_concept(m, card, per=25, seed=0, clip=False, bare=False):
@@ -175,13 +193,14 @@ if __name__ == "__main__":
     m, card = load(a.name)
     import re
     mm = re.search(r"Checkpoint: (\d+) training steps", card.get("description", ""))
-    res = {"model": a.name, "training_steps": int(mm.group(1)) if mm else None}
+    res = {"model": a.name,
+           "training_steps": int(mm.group(1)) if mm else card.get("training_steps")}
     res["attention"] = attention_ratio(m, card)
     print(json.dumps(res, indent=1), flush=True)
     if not a.skip_samples:
         x, r = single_concept(m, card, a.samples_per)
         res["single_concept"] = r
-        save_grid(x, "/tmp/train/%s_samples.ppm" % a.name)
+        save_grid(x, "/tmp/train/%s_samples.png" % a.name)
         if a.clip_too:
             _, r2 = single_concept(m, card, a.samples_per, clip=True)
             res["single_concept_x0clip"] = r2
