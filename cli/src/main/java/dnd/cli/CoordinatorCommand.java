@@ -51,7 +51,9 @@ final class CoordinatorCommand implements Callable<Integer> {
             System.err.println("dnd coordinator: " + e.getMessage());
             return 1;
         }
+        java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.set(true);
             coordinator.close();
             system.terminate();
         }, "dnd-coordinator-shutdown"));
@@ -59,6 +61,10 @@ final class CoordinatorCommand implements Callable<Integer> {
                 system.name(), host, clusterPort);
         System.out.flush();
         system.getWhenTerminated().toCompletableFuture().join();
-        return 0;
+        if (stopRequested.get()) return 0;
+        // The member left the cluster without being asked (e.g. downed by the split-brain resolver).
+        coordinator.close();
+        System.err.println("dnd coordinator: the cluster member stopped without a stop request (downed?); exiting");
+        return 3;
     }
 }

@@ -32,7 +32,7 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
 
     /**
      * Published on the system event stream when a live replica leaves the listing (stopped, or
-     * unreachable for about 2 s): jobs waiting on it fail over at once instead of at the deadline.
+     * unreachable for about 4 s): jobs waiting on it fail over at once instead of at the deadline.
      */
     public record ReplicaLeft(String endpoint) {}
 

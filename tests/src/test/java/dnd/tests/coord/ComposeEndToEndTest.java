@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Timeout;
  * A coordinator JVM and two model-node JVMs (the analytic Gaussian-mixture backend: exact scores
  * and attention maps, so the game is well posed) compose over real gRPC and a real Pekko cluster.
  */
-@Timeout(120)
+@Timeout(150)
 class ComposeEndToEndTest {
 
     private static final String LEFT = "gmm-left", RIGHT = "gmm-right";
@@ -65,7 +65,7 @@ class ComposeEndToEndTest {
         cluster.startCoordinator();
         left = cluster.startNode("left", "--gmm", "name=" + LEFT);
         right = cluster.startNode("right", "--gmm", "name=" + RIGHT);
-        cluster.awaitReplicas(Map.of(LEFT, 1, RIGHT, 1), Duration.ofSeconds(60));
+        cluster.awaitReplicas(Map.of(LEFT, 1, RIGHT, 1), Duration.ofSeconds(90));
     }
 
     @AfterAll

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * Failover between real processes: a coordinator JVM and model-node JVMs (a fixed-cost synthetic
  * backend, so a job lasts long enough to kill a node in the middle of it) on loopback.
  */
-@Timeout(120)
+@Timeout(150)
 class FailoverTest {
 
     private static final Duration GRACE = Duration.ofSeconds(3);
@@ -45,7 +45,7 @@ class FailoverTest {
         a2 = cluster.startNode("a2", "--synthetic", spec(A, "10ms"));
         a3 = cluster.startNode("a3", "--synthetic", spec(A, "10ms"));
         b1 = cluster.startNode("b1", "--synthetic", spec(B, "10ms"));
-        cluster.awaitReplicas(Map.of(A, 3, B, 1), Duration.ofSeconds(60));
+        cluster.awaitReplicas(Map.of(A, 3, B, 1), Duration.ofSeconds(90));
         // Same model name, another model file (checksum), joining after the checksum is established.
         cluster.startNode("a-other-file", "--synthetic", spec(A, "11ms"));
         cluster.awaitRefused(A, 1, Duration.ofSeconds(60));

@@ -93,7 +93,8 @@ class ClusterMembershipTest {
             assertEquals(node.sha256, card.sha256());
             assertArrayEquals(new int[]{3, 32, 32}, card.latentShape());
             assertEquals(4, card.contextLength());
-            assertTrue(hasModelNodeMember(), "the node is an Up member with role model-node");
+            // the listing can reach us before the member is Up on a loaded machine: wait for it
+            awaitTrue(ClusterMembershipTest::hasModelNodeMember, "the node is an Up member with role model-node");
 
             // the endpoint in the card serves that model
             try (ModelNodeClient client = ModelNodeClient.connect(info.endpoint())) {
