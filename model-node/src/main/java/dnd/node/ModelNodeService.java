@@ -111,9 +111,11 @@ public final class ModelNodeService extends ModelNodeGrpc.ModelNodeImplBase {
                 stats.rejected();
                 b.setError(ErrorReply.newBuilder().setCode(Status.Code.INTERNAL.value()).setMessage("backend failed: " + o.failure()));
             } else if (o.result() instanceof NodeWork.StepResult s) {
-                b.setStep(StepReply.newBuilder().setEpsCond(TensorCodec.encode(s.epsCond())).setEpsUncond(TensorCodec.encode(s.epsUncond()))
-                        .setMean(TensorCodec.encode(s.mean())).setAttention(TensorCodec.encode(s.attention()))
-                        .setComputeMs(o.computeMs()).setBatchSize(o.batchLatents()));
+                StepReply.Builder step = StepReply.newBuilder().setEpsCond(TensorCodec.encode(s.epsCond())).setEpsUncond(TensorCodec.encode(s.epsUncond()))
+                        .setAttention(TensorCodec.encode(s.attention())).setComputeMs(o.computeMs()).setBatchSize(o.batchLatents());
+                // a third of the reply's bytes, unused by a client that blends the players' eps itself
+                if (!r.getStep().getSkipMean()) step.setMean(TensorCodec.encode(s.mean()));
+                b.setStep(step);
             } else if (o.result() instanceof NodeWork.GuidanceResult g) {
                 b.setGuidance(GuidanceReply.newBuilder().setUtility(TensorCodec.encode(g.utility())).setGrad(TensorCodec.encode(g.grad()))
                         .setComputeMs(o.computeMs()));

@@ -71,6 +71,9 @@ class ModelNodeServerTest {
             for (int i = 0; i < cfg.length; i++) cfg[i] = (float) (fu.eps().data()[i] + 3.0 * ((double) fc.eps().data()[i] - fu.eps().data()[i]));
             float[] mean = NoiseSchedule.of(card.schedule()).ddimMean(x.data(), cfg, 501, 461, 0.5);
             assertArrayEquals(mean, TensorCodec.decodeFloat(r.getMean(), "mean").data());
+            StepReply lean = job.step(stepRequest(card, x, 501, "circle", false).toBuilder().setSkipMean(true).build()).get(10, TimeUnit.SECONDS);
+            assertFalse(lean.hasMean(), "skip_mean leaves the mean out");
+            assertEquals(r.getEpsCond(), lean.getEpsCond());
             FloatTensor maps = TensorCodec.decodeFloat(r.getAttention(), "attention");
             assertArrayEquals(new int[]{2, 2, 4, 4}, maps.shape());
             for (int b = 0; b < 2; b++)
@@ -87,7 +90,7 @@ class ModelNodeServerTest {
             assertEquals(ug.grad(), TensorCodec.decodeFloat(g.getGrad(), "grad"));
 
             var stats = client.stats();
-            assertEquals(1, stats.getStepRequests());
+            assertEquals(2, stats.getStepRequests(), "the step, then it again without its mean");
             assertEquals(1, stats.getGuidanceRequests());
             assertEquals(1, stats.getOpenStreams());
         }

@@ -33,7 +33,8 @@ final class NodeRequests {
                 .setNullTokens(Tensors.ofLongs(new long[][] {card.nullContext()}))
                 .setGuidanceScale(cfg.guidanceScale())
                 .setEta(cfg.eta())
-                .setReproducible(reproducible);
+                .setReproducible(reproducible)
+                .setSkipMean(true); // the composition blends eps itself
         if (r.needsAttention()) b.addAttentionPositions(ModelCard.ITEM_POSITION);
         return DenoiseRequest.newBuilder().setJobId(jobId).setRequestId(requestId).setStep(b).build();
     }
