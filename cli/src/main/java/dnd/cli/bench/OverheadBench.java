@@ -3,7 +3,6 @@ package dnd.cli.bench;
 import dnd.proto.ComposeRequest;
 import dnd.proto.ModelCard;
 import dnd.proto.Player;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +26,8 @@ public final class OverheadBench implements Callable<Integer> {
     @Mixin
     BenchOptions common;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "Models directory. Default: models/ of the dnd installation.")
-    Path modelsDir;
-
-    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Serve only these models (default: every real shipped model).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    ShippedModelOptions shipped;
 
     @Option(names = "--methods", split = ",", defaultValue = "average,dnd", description = "Methods. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
@@ -58,7 +54,7 @@ public final class OverheadBench implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
-        List<ModelDirs.Shipped> models = ModelDirs.find(modelsDir != null ? modelsDir : ModelDirs.defaultDir(), only);
+        List<ModelDirs.Shipped> models = shipped.find();
         Report report = new Report();
         try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());

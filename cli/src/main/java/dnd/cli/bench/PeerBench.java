@@ -39,11 +39,8 @@ public final class PeerBench implements Callable<Integer> {
     @Mixin
     BenchOptions common;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "Models directory. Default: models/ of the dnd installation.")
-    Path modelsDir;
-
-    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Serve only these models (default: every real shipped model).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    ShippedModelOptions shipped;
 
     @Option(names = "--players", defaultValue = "2", paramLabel = "N", description = "Players (player i plays model i mod M). Default: ${DEFAULT-VALUE}.")
     int players;
@@ -73,7 +70,7 @@ public final class PeerBench implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         BenchOptions.quietLogs();
-        List<ModelDirs.Shipped> models = ModelDirs.find(modelsDir != null ? modelsDir : ModelDirs.defaultDir(), only);
+        List<ModelDirs.Shipped> models = shipped.find();
         List<Player> ps;
         int k;
         double guidance;
