@@ -8,11 +8,13 @@ import java.util.Optional;
 /**
  * What the coordinator knows about models at one instant: for each model ever seen, its card,
  * its live replicas and the replicas it refused. Immutable; safe to share between threads.
+ * Models iterate in name order, so listings (and whatever is derived from them, e.g. the demo's
+ * prompts) do not depend on the order in which nodes registered.
  */
 public record DirectorySnapshot(Map<String, ModelEntry> models) {
 
     public DirectorySnapshot {
-        models = Map.copyOf(models);
+        models = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.copyOf(models)));
     }
 
     public static DirectorySnapshot empty() { return new DirectorySnapshot(Map.of()); }
