@@ -41,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "0", description = "Sampling steps (0: the models' recommendation).")
     int steps;
 
+    @Option(names = "--x0-clip", defaultValue = "1", paramLabel = "C", description = "Clip x0-hat to [-C, C] at every step (pixel-space models in [-1, 1]); 0: off. Default: ${DEFAULT-VALUE}.")
+    double x0Clip;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the first prompt; prompt k uses seed+k for every method. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -63,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                     List<Future<ComposeRun.Outcome>> row = new ArrayList<>();
                     for (String method : methods) {
                         ComposeRequest request = ComposeRequest.newBuilder().addAllPlayers(list.get(k).players()).setMethod(method)
-                                .setSteps(steps).setSeed(seed + k).setImages(1).build();
+                                .setSteps(steps).setX0Clip(x0Clip).setSeed(seed + k).setImages(1).build();
                         Path png = out.resolve(list.get(k).slug() + "-" + method + ".png");
                         row.add(pool.submit(() -> ComposeRun.run(client, request, png, null)));
                     }

@@ -10,6 +10,7 @@ import dnd.eval.OutputWriter;
 import dnd.eval.ProgressListener;
 import dnd.eval.ResultsJson;
 import dnd.eval.ResultsTable;
+import dnd.eval.SamplerSettings;
 import dnd.eval.Score;
 import dnd.eval.Scores;
 import dnd.eval.Specialist;
@@ -64,6 +65,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "K", description = "sampling steps; 0 = the models' recommendation (default: ${DEFAULT-VALUE})")
     int steps = 0;
 
+    @Option(names = "--guidance-scale", paramLabel = "W", description = "classifier-free guidance scale of every player; 0 = the models' recommendation (default: ${DEFAULT-VALUE})")
+    double guidanceScale = 0;
+
+    @Option(names = "--x0-clip", paramLabel = "C", description = "clip x0-hat to [-C, C] at every step (the shipped pixel models live in [-1, 1]); 0 = off (default: ${DEFAULT-VALUE})")
+    double x0Clip = 1;
+
     @Option(names = "--seed", paramLabel = "S", description = "draws the prompts and image seeds (default: ${DEFAULT-VALUE})")
     long seed = 0;
 
@@ -108,11 +115,13 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         List<Task> taskList;
         Map<String, Map<String, String>> options;
+        SamplerSettings sampler;
         try {
             taskList = tasks.stream().map(Task::parse).toList();
             options = MethodDefaults.withOverrides(overrides);
             for (String m : methods) MethodDefaults.of(m);
-            new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, steps, seed, dev); // validates before anything starts
+            sampler = new SamplerSettings(steps, guidanceScale, x0Clip);
+            new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, sampler, seed, dev); // validates before anything starts
             if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
         } catch (IllegalArgumentException e) {
             System.err.println("dnd eval: " + e.getMessage());
@@ -123,7 +132,7 @@ final class EvalCommand implements Callable<Integer> {
              Cluster cluster = Cluster.open(coordinator, modelsDir, specialists)) {
             ManagedChannel channel = cluster.channel();
             List<Specialist> pool = specialists(channel, detector.card().classes());
-            EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, steps, seed, dev);
+            EvalPlan plan = new EvalPlan(taskList, methods, options, pool, prompts, imagesPerPrompt, sampler, seed, dev);
             Optional<OutputWriter> writer = Optional.ofNullable(out).map(OutputWriter::new);
             ProgressListener progress = noProgress ? ProgressListener.NONE : new dnd.eval.ProgressBar(System.err, System.console() != null);
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, deadlineSeconds), detector, writer, progress, parallel).run(plan);

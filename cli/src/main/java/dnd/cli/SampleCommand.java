@@ -44,6 +44,9 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--eta", defaultValue = "0", description = "DDIM eta (0: deterministic DDIM, 1: DDPM variance). Default: ${DEFAULT-VALUE}.")
     double eta;
 
+    @Option(names = "--x0-clip", defaultValue = "1", paramLabel = "C", description = "Clip x0-hat to [-C, C] at every step (pixel-space models in [-1, 1]); 0: off. Default: ${DEFAULT-VALUE}.")
+    double x0Clip;
+
     @Option(names = "--out", defaultValue = "sample.png", paramLabel = "PATH", description = "Output image. Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -69,7 +72,7 @@ final class SampleCommand implements Callable<Integer> {
             return 0;
         }
         ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).setSeed(seed).setImages(images)
-                .setGuidanceScale(guidanceScale).setEta(eta).setJobId(jobId);
+                .setGuidanceScale(guidanceScale).setEta(eta).setX0Clip(x0Clip).setJobId(jobId);
         try {
             players.forEach(p -> request.addPlayers(Players.parse(p)));
             request.putAllOptions(Players.options(options));

@@ -40,7 +40,8 @@ public final class ComposerImageSource implements ImageSource {
     static ComposeRequest request(ComposeJob job) {
         ComposeRequest.Builder r = ComposeRequest.newBuilder()
                 .setMethod(job.method()).putAllOptions(job.options())
-                .setSteps(job.steps()).setSeed(job.seed()).setImages(job.images());
+                .setSteps(job.sampler().steps()).setGuidanceScale(job.sampler().guidanceScale()).setX0Clip(job.sampler().x0Clip())
+                .setSeed(job.seed()).setImages(job.images());
         for (PromptPlayer p : job.players()) r.addPlayers(Player.newBuilder().setModel(p.model()).setConcept(p.concept()));
         return r.build();
     }

@@ -64,7 +64,7 @@ public final class EvalRunner {
                 List<ContactSheet.Tile> tiles = new ArrayList<>();
                 List<Future<List<GeneratedImage>>> pending = new ArrayList<>();
                 for (Prompt prompt : prompts) {
-                    ComposeJob job = new ComposeJob(method, plan.optionsOf(method), prompt.players(), plan.steps(), prompt.seed(), plan.imagesPerPrompt());
+                    ComposeJob job = new ComposeJob(method, plan.optionsOf(method), prompt.players(), plan.sampler(), prompt.seed(), plan.imagesPerPrompt());
                     pending.add(pool.submit(() -> source.compose(job)));
                 }
                 for (Prompt prompt : prompts) {

@@ -34,7 +34,9 @@ public final class ResultsJson {
         settings.put("dev", plan.dev());
         settings.put("prompts_per_task", plan.prompts());
         settings.put("images_per_prompt", plan.imagesPerPrompt());
-        settings.put("steps", plan.steps());
+        settings.put("steps", plan.sampler().steps());
+        settings.put("guidance_scale", plan.sampler().guidanceScale());
+        settings.put("x0_clip", plan.sampler().x0Clip());
         settings.putPOJO("specialists", plan.specialists().stream().map(Specialist::model).toList());
         ObjectNode options = root.putObject("options");
         for (String method : plan.methods()) {

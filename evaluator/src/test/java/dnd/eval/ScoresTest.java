@@ -48,7 +48,7 @@ class ScoresTest {
     void jsonAndTablesCarryEveryCell() throws Exception {
         List<ImageRecord> rs = List.of(rec(Task.TWO_OBJECT, "dnd", 0, 0, true), rec(Task.TWO_OBJECT, "dnd", 0, 1, false),
                 rec(Task.TWO_OBJECT, "dnd", 1, 0, false), rec(Task.TWO_OBJECT, "dnd", 1, 1, false));
-        EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("dnd"), MethodDefaults.all(), PromptGeneratorTest.SHIPPED, 2, 2, 25, 0, false);
+        EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("dnd"), MethodDefaults.all(), PromptGeneratorTest.SHIPPED, 2, 2, new SamplerSettings(25, 0, 1), 0, false);
         var scores = Scores.aggregate(rs);
         JsonNode j = new ObjectMapper().readTree(ResultsJson.pretty(ResultsJson.of(scores, plan)));
         JsonNode cell = j.at("/tasks/two_object/dnd");

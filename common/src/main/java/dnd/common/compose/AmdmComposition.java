@@ -108,7 +108,7 @@ final class AmdmComposition extends BaseComposition {
         double[][] means = new double[n][];
         float[][] proposals = new float[n][];
         for (int i = 0; i < n; i++) {
-            eps[i] = s.guidedEps(i, outputs.get(i));
+            eps[i] = s.guidedEps(i, k, xs[i], outputs.get(i));
             means[i] = s.mean(i, k, xs[i], eps[i]);
             proposals[i] = s.sample(k, means[i]);   // one shared z per step
         }

@@ -26,7 +26,7 @@ final class AverageComposition extends BaseComposition {
     protected List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs) {
         mu = new double[s.d];
         for (int i = 0; i < s.n; i++) {
-            double[] mi = s.mean(i, k, x, s.guidedEps(i, outputs.get(i)));
+            double[] mi = s.mean(i, k, x, s.guidedEps(i, k, x, outputs.get(i)));
             for (int e = 0; e < s.d; e++) mu[e] += mi[e] / s.n;
         }
         return List.of();

@@ -49,6 +49,10 @@ final class ComposableComposition extends BaseComposition {
 
     @Override
     protected List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs) {
+        if (s.cfg.x0Clip() > 0) {
+            mu = s.mean(0, k, x, s.clipped(0, k, x, composedEps(outputs)));
+            return List.of();
+        }
         mu = new double[s.d];
         for (int i = 0; i < s.n; i++) {
             double[] ab = s.coefficients(i, k);
@@ -58,6 +62,23 @@ final class ComposableComposition extends BaseComposition {
                 mu[e] += (ab[0] * x[e] + ab[1] * eu[e]) / s.n + ab[1] * wi * (ec[e] - eu[e]);
         }
         return List.of();
+    }
+
+    /**
+     * The composed eps, mean eps_u + sum_i w_i (eps_c,i - eps_u,i). Clipping x0-hat needs one eps,
+     * so with clipping on the mean is formed with player 0's schedule (composed players share one
+     * in practice; without clipping each player's own coefficients are used, as above).
+     */
+    private float[] composedEps(List<PlayerOutput> outputs) {
+        double[] e = new double[s.d];
+        for (int i = 0; i < s.n; i++) {
+            float[] ec = outputs.get(i).epsCond().data(), eu = outputs.get(i).epsUncond().data();
+            double wi = signedWeight[i];
+            for (int j = 0; j < s.d; j++) e[j] += eu[j] / s.n + wi * (ec[j] - eu[j]);
+        }
+        float[] out = new float[s.d];
+        for (int j = 0; j < s.d; j++) out[j] = (float) e[j];
+        return out;
     }
 
     @Override

@@ -164,7 +164,7 @@ final class DndComposition extends BaseComposition {
         AttentionUtility.Evaluation[] evals = new AttentionUtility.Evaluation[n];
         for (int i = 0; i < n; i++) {
             PlayerOutput out = outputs.get(i);
-            means[i] = s.mean(i, k, x, s.guidedEps(i, out));
+            means[i] = s.mean(i, k, x, s.guidedEps(i, k, x, out));
             double[] ui;
             if (attention != null) {
                 evals[i] = attention[i].evaluate(out.attention().data());

@@ -67,7 +67,7 @@ final class MultiDiffusionComposition extends BaseComposition {
     protected List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs) {
         mu = new double[s.d];
         for (int i = 0; i < s.n; i++) {
-            double[] mi = s.mean(i, k, input(i, k), s.guidedEps(i, outputs.get(i)));
+            double[] mi = s.mean(i, k, input(i, k), s.guidedEps(i, k, input(i, k), outputs.get(i)));
             double[] wi = weights[i];
             for (int ch = 0; ch < s.c; ch++)
                 for (int j = 0; j < s.m; j++) mu[ch * s.m + j] += wi[j] * mi[ch * s.m + j];

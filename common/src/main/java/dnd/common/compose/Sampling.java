@@ -66,13 +66,30 @@ final class Sampling {
 
     float[] initialLatent() { return noise.initialLatent(d); }
 
-    /** eps_u + omega (eps_c - eps_u) of player i. */
-    float[] guidedEps(int i, Composition.PlayerOutput out) {
+    /** eps_u + omega (eps_c - eps_u) of player i at step k on input x, x0-hat clipped when configured. */
+    float[] guidedEps(int i, int k, float[] x, Composition.PlayerOutput out) {
         float[] ec = out.epsCond().data(), eu = out.epsUncond().data();
         float[] e = new float[d];
         double om = omega[i];
-        for (int x = 0; x < d; x++) e[x] = (float) (eu[x] + om * (ec[x] - eu[x]));
-        return e;
+        for (int j = 0; j < d; j++) e[j] = (float) (eu[j] + om * (ec[j] - eu[j]));
+        return clipped(i, k, x, e);
+    }
+
+    /**
+     * eps re-derived from the clipped x0-hat: x0 = (x - sqrt(1-ab) eps) / sqrt(ab), clamped to
+     * [-c, c], then eps' = (x - sqrt(ab) x0) / sqrt(1-ab). Unchanged (same array) when clipping is off.
+     */
+    float[] clipped(int i, int k, float[] x, float[] eps) {
+        double c = cfg.x0Clip();
+        if (c <= 0) return eps;
+        double ab = schedules[i].alphaBar(t(k)), kt = Math.sqrt(ab), nt = Math.sqrt(1 - ab);
+        float[] out = new float[d];
+        for (int j = 0; j < d; j++) {
+            double x0 = (x[j] - nt * eps[j]) / kt;
+            double x0c = Math.max(-c, Math.min(c, x0));
+            out[j] = x0c == x0 ? eps[j] : (float) ((x[j] - kt * x0c) / nt);
+        }
+        return out;
     }
 
     /** (A, B) of player i at step k: mean = A x + B eps. */

@@ -58,6 +58,61 @@ class CompositionOracleTest {
         return x;
     }
 
+    /**
+     * Plain sampling with x0-hat clipped to [-c, c], written in x0 form: x0 = clamp((x - sqrt(1-ab_t) e) / sqrt(ab_t)),
+     * e' = (x - sqrt(ab_t) x0) / sqrt(1-ab_t), x_s = sqrt(ab_s) x0 + sqrt(1 - ab_s - sigma^2) e' + sigma z.
+     */
+    static float[] plainClipped(PlayerSpec p, SamplerConfig cfg) {
+        NoiseSchedule ns = NoiseSchedule.of(CARD.schedule());
+        long[] grid = ns.grid(cfg.steps());
+        SeededNoise noise = new SeededNoise(cfg.seed());
+        int d = CARD.latentSize();
+        float[] x = noise.initialLatent(d);
+        double c = cfg.x0Clip();
+        for (int k = 0; k < grid.length; k++) {
+            long t = grid[k], s = NoiseSchedule.previous(grid, k);
+            float[] both = new float[2 * d];
+            System.arraycopy(x, 0, both, 0, d);
+            System.arraycopy(x, 0, both, d, d);
+            float[] eps = GMM.forward(new FloatTensor(new int[]{2, 3, 8, 8}, both), new long[]{t, t},
+                    new long[][]{p.context(), CARD.nullContext()}).eps().data();
+            double at = ns.alphaBar(t), as = ns.alphaBar(s);
+            double sigma = k == grid.length - 1 ? 0 : ns.ddimSigma(t, s, cfg.eta());
+            double sigmaDdim = ns.ddimSigma(t, s, cfg.eta());
+            float[] z = noise.gaussian(k, d);
+            float[] next = new float[d];
+            for (int i = 0; i < d; i++) {
+                double e = eps[d + i] + cfg.guidanceScale() * (eps[i] - eps[d + i]);
+                double x0 = Math.max(-c, Math.min(c, (x[i] - Math.sqrt(1 - at) * e) / Math.sqrt(at)));
+                double e2 = (x[i] - Math.sqrt(at) * x0) / Math.sqrt(1 - at);
+                double mu = Math.sqrt(as) * x0 + Math.sqrt(Math.max(0, 1 - as - sigmaDdim * sigmaDdim)) * e2;
+                next[i] = (float) (sigma > 0 ? mu + sigma * z[i] : mu);
+            }
+            x = next;
+        }
+        return x;
+    }
+
+    @Test
+    void x0ClippingFollowsTheX0FormOfDdimForEveryMethodWithOnePlayer() {
+        PlayerSpec p = player("red left");
+        SamplerConfig clipped = new SamplerConfig(8, 7, 2.5, 0.3, 0.3);
+        float[] ref = plainClipped(p, clipped);
+        assertTrue(maxDiff(ref, plain(p, cfg)) > 1e-2, "a clip of 0.3 should change the image");
+        for (String method : List.of("average", "composable", "multidiffusion", "amdm", "dnd")) {
+            Map<String, String> o = switch (method) {
+                case "dnd" -> Map.of("gamma", "0");
+                case "multidiffusion" -> Map.of("bootstrap", "0");
+                case "amdm" -> Map.of("window-start", "100");   // the specified model alone
+                default -> Map.of();
+            };
+            float[] x = run(method, o, List.of(p), clipped).latent().data();
+            assertTrue(maxDiff(ref, x) <= 1e-5, method + ": " + maxDiff(ref, x));
+        }
+        // a clip wider than any x0-hat is no clip at all
+        assertArrayEquals(plain(p, cfg), run("average", Map.of(), List.of(p), new SamplerConfig(8, 7, 2.5, 0.3, 1e6)).latent().data());
+    }
+
     static double maxDiff(float[] a, float[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));

@@ -51,9 +51,11 @@ final class ComposeRequestParser {
         double guidance = r.getGuidanceScale() == 0 ? first.guidanceScale() : r.getGuidanceScale();
         if (!(guidance >= 0) || Double.isInfinite(guidance)) throw new IllegalArgumentException("guidance_scale: must be finite and >= 0, got " + guidance);
         if (!(r.getEta() >= 0 && r.getEta() <= 1)) throw new IllegalArgumentException("eta: must be in [0,1], got " + r.getEta());
+        if (!(r.getX0Clip() >= 0) || Double.isInfinite(r.getX0Clip()))
+            throw new IllegalArgumentException("x0_clip: must be finite and >= 0 (0: off), got " + r.getX0Clip());
         String jobId = r.getJobId().isEmpty() ? UUID.randomUUID().toString() : r.getJobId();
         if (!JOB_ID.matcher(jobId).matches()) throw new IllegalArgumentException("job_id: must match " + JOB_ID.pattern() + ", got '" + jobId + "'");
-        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getAllowBatching());
+        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getX0Clip(), r.getAllowBatching());
         // Builds the composition once: unknown methods and bad options fail here, named by common's messages
         // ("method: unknown 'x'", "method dnd: option beta='x' is invalid ...").
         try {

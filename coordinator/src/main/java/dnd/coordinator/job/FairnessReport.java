@@ -31,6 +31,7 @@ final class FairnessReport {
         root.put("steps_total", plan.steps());
         root.put("guidance_scale", plan.guidanceScale());
         root.put("eta", plan.eta());
+        root.put("x0_clip", plan.x0Clip());
         ArrayNode players = root.putArray("players");
         for (PlayerSpec p : plan.players()) {
             ObjectNode o = players.addObject();

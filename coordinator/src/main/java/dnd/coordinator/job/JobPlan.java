@@ -12,12 +12,12 @@ import java.util.Map;
  * load; the bits then depend on the batch mates), else every request runs alone and reproducibly.
  */
 public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
-                      int steps, long seed, int images, double guidanceScale, double eta, boolean allowBatching) {
+                      int steps, long seed, int images, double guidanceScale, double eta, double x0Clip, boolean allowBatching) {
 
-    /** A reproducible plan (no cross-job batching). */
+    /** A reproducible plan (no cross-job batching), without x0-hat clipping. */
     public JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
                    int steps, long seed, int images, double guidanceScale, double eta) {
-        this(jobId, players, method, options, steps, seed, images, guidanceScale, eta, false);
+        this(jobId, players, method, options, steps, seed, images, guidanceScale, eta, 0, false);
     }
 
     public JobPlan {
@@ -27,10 +27,10 @@ public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map
         if (images < 1) throw new IllegalArgumentException("images must be >= 1");
         players = List.copyOf(players);
         options = Map.copyOf(options);
-        new SamplerConfig(steps, seed, guidanceScale, eta); // validates steps, guidance scale and eta (fields are not set yet)
+        new SamplerConfig(steps, seed, guidanceScale, eta, x0Clip); // validates steps, guidance scale, eta, x0 clip (fields are not set yet)
     }
 
-    public SamplerConfig sampler(int image) { return new SamplerConfig(steps, seed + image, guidanceScale, eta); }
+    public SamplerConfig sampler(int image) { return new SamplerConfig(steps, seed + image, guidanceScale, eta, x0Clip); }
 
     /** Model names, deduplicated, in player order. */
     public List<String> models() { return players.stream().map(p -> p.card().name()).distinct().toList(); }

@@ -189,6 +189,7 @@ class ComposeEndToEndTest {
                 "players[0].concept", twoPlayers().setPlayers(0, Player.newBuilder().setModel(LEFT).setConcept("purple left")).setMethod("dnd"),
                 "method", twoPlayers().setMethod("no-such-method"),
                 "steps", twoPlayers().setMethod("dnd").setSteps(5000),
+                "x0_clip", twoPlayers().setMethod("dnd").setX0Clip(-1),
                 "option", twoPlayers().setMethod("dnd").putOptions("fairness", "sometimes"));
         bad.forEach((field, request) -> {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cluster.composer().compose(request.build()).hasNext());
