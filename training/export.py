@@ -72,6 +72,12 @@ def build_net(cfg):
                     adim=cfg["adim"], heads=cfg["heads"], tdim=cfg["tdim"])
 
 
+# The sampler settings the card recommends (dnd uses them unless a request overrides them):
+# chosen by training/measure.py's single-concept runs (see training/README.md).
+RECOMMENDED_GUIDANCE = 3.0
+RECOMMENDED_STEPS = 25
+
+
 def make_card(cfg, step, extra_desc=""):
     card = {
         "name": cfg["name"],
@@ -85,8 +91,8 @@ def make_card(cfg, step, extra_desc=""):
         "items": cfg["items"],
         "colours": list(COLOURS),
         "attention": {"height": 8, "width": 8},
-        "guidance_scale": 3.0,
-        "recommended_steps": 25,
+        "guidance_scale": RECOMMENDED_GUIDANCE,
+        "recommended_steps": RECOMMENDED_STEPS,
         "pixel_range": [-1, 1],
         "capabilities": ["eps", "attention", "utility_grad"],
         "description": cfg.get("description", "") + " Checkpoint: %d training steps." % int(step)

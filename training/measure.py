@@ -10,8 +10,10 @@ TorchScript file exactly as Java sees it.
      the quotient target / distractor (mean over canvases of the per-canvas quotient, and
      quotient of the means).
  (b) single-concept quality: 25 samples per (item, colour) -> 200 per two-item specialist,
-     DDIM 25 steps (leading spacing, t = 40k+1, alpha_bar_final = alpha_bar_0), eta 0, CFG 3
-     (eps_u + 3 (eps_c - eps_u)), no x0 clipping; judged by training/evaluator.py: success =
+     DDIM 25 steps (leading spacing, t = 40k+1, alpha_bar_final = alpha_bar_0), eta 0, CFG at
+     the card's guidance_scale w (eps_u + w (eps_c - eps_u); --guidance overrides), x0-hat
+     clipped to [-1, 1] as dnd's sampler does by default (--noclip-too adds a run without);
+     judged by training/evaluator.py: success =
      verdict([(item, colour)]) (an object of that class in that colour is found);
      also "exactly one object found" and "right class regardless of colour".
 
@@ -144,7 +146,7 @@ def write_png(path, rgb, scale=3):
                 + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-def single_concept(m, card, per=25, seed=0, clip=False, bare=False):
+def single_concept(m, card, per=25, seed=0, clip=True, bare=False, w=3.0):
     vocab = card["tokens"]
     toks, req = [], []
     for it in card["items"]:
@@ -156,7 +158,7 @@ def single_concept(m, card, per=25, seed=0, clip=False, bare=False):
     t0 = time.time()
     xs = []
     for i in range(0, len(tokens), 100):
-        xs.append(sample(m, tokens[i:i + 100], seed=seed + i, clip=clip))
+        xs.append(sample(m, tokens[i:i + 100], w=w, seed=seed + i, clip=clip))
     x = torch.cat(xs)
     st = time.time() - t0
     clf = ev.load_classifier()
@@ -179,7 +181,7 @@ def single_concept(m, card, per=25, seed=0, clip=False, bare=False):
                "right_item_any_colour": round(float(np.mean(cls_ok)), 4),
                "exactly_one_object": round(float(np.mean(one)), 4),
                "per_item": per_item, "per_colour": per_col,
-               "sampling_seconds": round(st, 1), "x0_clipping": clip}
+               "sampling_seconds": round(st, 1), "x0_clipping": clip, "guidance_scale": w}
 
 
 if __name__ == "__main__":
@@ -188,7 +190,8 @@ if __name__ == "__main__":
     ap.add_argument("--name", required=True)
     ap.add_argument("--samples-per", type=int, default=25)
     ap.add_argument("--skip-samples", action="store_true")
-    ap.add_argument("--clip-too", action="store_true")
+    ap.add_argument("--noclip-too", action="store_true", help="also measure without x0-hat clipping")
+    ap.add_argument("--guidance", type=float, default=None, help="CFG scale (default: the card's guidance_scale)")
     a = ap.parse_args()
     m, card = load(a.name)
     import re
@@ -198,12 +201,13 @@ if __name__ == "__main__":
     res["attention"] = attention_ratio(m, card)
     print(json.dumps(res, indent=1), flush=True)
     if not a.skip_samples:
-        x, r = single_concept(m, card, a.samples_per)
+        w = a.guidance if a.guidance is not None else float(card["guidance_scale"])
+        x, r = single_concept(m, card, a.samples_per, w=w)
         res["single_concept"] = r
         save_grid(x, "/tmp/train/%s_samples.png" % a.name)
-        if a.clip_too:
-            _, r2 = single_concept(m, card, a.samples_per, clip=True)
-            res["single_concept_x0clip"] = r2
+        if a.noclip_too:
+            _, r2 = single_concept(m, card, a.samples_per, clip=False, w=w)
+            res["single_concept_noclip"] = r2
     print(json.dumps(res, indent=1), flush=True)
     with open(os.path.join(MODELS, a.name, "measurements.json"), "w") as f:
         json.dump(res, f, indent=2)

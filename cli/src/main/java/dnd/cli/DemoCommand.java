@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dnd demo}: starts the embedded cluster with the shipped models and composes a fixed set
- * of two-player prompts with Divide-and-Denoise and with plain averaging on the same seeds; writes
+ * of two-player prompts with Divide-and-Denoise, MultiDiffusion and plain averaging on the same seeds; writes
  * every image with its allocation movie and fairness report, and a side-by-side contact sheet.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Compose a fixed set of two-player prompts with dnd and with average (same seeds) on an embedded cluster",
+        description = {"Compose a fixed set of two-player prompts with dnd, multidiffusion and average (same seeds, the options dnd eval uses) on an embedded cluster",
                 "of the shipped models; writes images, allocation movies, fairness reports and a contact sheet."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -32,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "DIR", description = "The models directory. Default: models/ of the dnd installation.")
     Path models;
 
-    @Option(names = "--methods", split = ",", defaultValue = "dnd,average", description = "Methods to compare. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--methods", split = ",", defaultValue = "dnd,multidiffusion,average", description = "Methods to compare. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--prompts", defaultValue = "4", description = "Number of prompts. Default: ${DEFAULT-VALUE}.")
@@ -50,6 +50,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "2", description = "Jobs run at once. Default: ${DEFAULT-VALUE}.")
     int parallel;
 
+    /** The tuned options `dnd eval` uses (docs/results.md), so the demo shows each method as it is scored. */
+    private static java.util.Map<String, String> demoOptions(String method) {
+        return dnd.eval.MethodDefaults.METHODS.contains(method) ? dnd.eval.MethodDefaults.of(method) : java.util.Map.of();
+    }
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
@@ -66,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                     List<Future<ComposeRun.Outcome>> row = new ArrayList<>();
                     for (String method : methods) {
                         ComposeRequest request = ComposeRequest.newBuilder().addAllPlayers(list.get(k).players()).setMethod(method)
+                                .putAllOptions(demoOptions(method))
                                 .setSteps(steps).setX0Clip(x0Clip).setSeed(seed + k).setImages(1).build();
                         Path png = out.resolve(list.get(k).slug() + "-" + method + ".png");
                         row.add(pool.submit(() -> ComposeRun.run(client, request, png, null)));
