@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 
-# method | label | --option overrides (space-separated METHOD.KEY=VALUE); five settings per method
-# that has options (composable has only two values, average none), the default first.
+# method | label | --option overrides (space-separated METHOD.KEY=VALUE): six settings per method
+# (composable has only two, average none), its default first.
 grid=(
   "average|defaults|"
   "composable|weights=normalised|composable.weights=normalised"
@@ -31,23 +31,25 @@ grid=(
   "multidiffusion|bootstrap=0.2|multidiffusion.bootstrap=0.2"
   "multidiffusion|bootstrap=0.4|multidiffusion.bootstrap=0.4"
   "multidiffusion|bootstrap=0.6|multidiffusion.bootstrap=0.6"
+  "multidiffusion|bootstrap=0.8|multidiffusion.bootstrap=0.8"
   "multidiffusion|bootstrap=0.4,black|multidiffusion.bootstrap=0.4 multidiffusion.background=black"
   "amdm|window-end=3|amdm.window-end=3"
   "amdm|window-end=6|amdm.window-end=6"
   "amdm|window-end=12|amdm.window-end=12"
   "amdm|window-end=24|amdm.window-end=24"
   "amdm|target=code|amdm.target=code"
-  "dnd|beta=4,gamma=0|dnd.beta=4 dnd.gamma=0"
-  "dnd|beta=1,gamma=0|dnd.beta=1 dnd.gamma=0"
-  "dnd|beta=16,gamma=0|dnd.beta=16 dnd.gamma=0"
-  "dnd|beta=4,gamma=1|dnd.beta=4 dnd.gamma=1"
-  "dnd|score,beta=4|dnd.utility=score dnd.beta=4 dnd.gamma=0"
-  "dnd-nofair|beta=4,gamma=0|dnd-nofair.beta=4 dnd-nofair.gamma=0"
-  "dnd-nofair|beta=1,gamma=0|dnd-nofair.beta=1 dnd-nofair.gamma=0"
-  "dnd-nofair|beta=16,gamma=0|dnd-nofair.beta=16 dnd-nofair.gamma=0"
-  "dnd-nofair|beta=4,gamma=1|dnd-nofair.beta=4 dnd-nofair.gamma=1"
-  "dnd-nofair|score,beta=4|dnd-nofair.utility=score dnd-nofair.beta=4 dnd-nofair.gamma=0"
+  "amdm|window-end=6,code|amdm.window-end=6 amdm.target=code"
 )
+for m in dnd dnd-nofair; do
+  grid+=(
+    "$m|beta=4,gamma=0|$m.beta=4 $m.gamma=0"
+    "$m|beta=1,gamma=0|$m.beta=1 $m.gamma=0"
+    "$m|beta=4,gamma=1|$m.beta=4 $m.gamma=1"
+    "$m|beta=4,gamma=0,solo=0.4|$m.beta=4 $m.gamma=0 $m.solo=0.4"
+    "$m|beta=4,gamma=1,solo=0.4|$m.beta=4 $m.gamma=1 $m.solo=0.4"
+    "$m|beta=1,gamma=1,solo=0.4|$m.beta=1 $m.gamma=1 $m.solo=0.4"
+  )
+done
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
 
 printf '%-15s %-20s %8s %8s %8s %8s\n' method setting two_obj color three mean

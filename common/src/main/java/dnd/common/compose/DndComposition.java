@@ -37,6 +37,15 @@ import java.util.Set;
  * <p>init=layout starts Q from the players' layout (regions or strips, the fictitious player, when
  * present, taking 1/(n+1) everywhere); with beta=inf, no fairness and no fictitious player, Q stays
  * the masks and the method is MultiDiffusion without bootstrapping.
+ *
+ * <p>solo=f (default 0: off): for the first round(f K) steps every player denoises its OWN latent
+ * (all start from the job's initial latent and share each step's z), blind to the others, as
+ * MultiDiffusion's bootstrapping keeps players blind; the game runs on each player's attention to
+ * its own latent, and the guidance pulls each player's object into its allocated region on its own
+ * latent (normalised per player). After the last solo step the shared latent is the allocation
+ * blend x = sum_i (Q_i + Q_fict / n) x_i, and the method goes on as above. Why: on small models
+ * the maps are least discriminative at high noise, where the layout is decided; blind players each
+ * commit to a place for their own object, and the allocation and guidance keep the places apart.
  */
 final class DndComposition extends BaseComposition {
 
@@ -57,6 +66,7 @@ final class DndComposition extends BaseComposition {
         OPTIONS.put("blur", "on|off: 3x3 blur of the attention utility, or sigma-1 blur of the score utility (default off for attention, on for score)");
         OPTIONS.put("clip", "percentile at which the score utility is clipped, (0,100] (default 99)");
         OPTIONS.put("init", "uniform|layout: the initial allocation (default layout when the players have regions, else uniform)");
+        OPTIONS.put("solo", "fraction of the steps, in [0,1], in which each player denoises its own latent, blind to the others (default 0)");
     }
 
     private final boolean fictitious, guidanceOn, fromPrevious, ddpmSigma;
@@ -66,10 +76,13 @@ final class DndComposition extends BaseComposition {
     private final ScoreUtility score;
     private final FairDivisionSolver solver;
     private final int rows;
+    private final int soloSteps;
     private float[] x;
+    private float[][] xs;               // the players' own latents during the solo steps, then null
     private double[] logQ;
     private double[] lambda;
     private double[] mu;
+    private double[][] soloMeans;       // the players' own means of the current solo step
     private GameResult game;
     private float[][] nextWeights;      // previous mode: cotangents computed at the end of the last step
 
@@ -93,7 +106,9 @@ final class DndComposition extends BaseComposition {
         double clip = o.number("clip", 99, 1e-9, 100);
         boolean regions = s.players.stream().anyMatch(pl -> pl.region().isPresent());
         String init = o.string("init", regions ? "layout" : "uniform", "uniform", "layout");
+        double solo = o.number("solo", 0, 0, 1);
         o.finish();
+        soloSteps = (int) Math.round(solo * s.steps());
         if (guidanceOn && utilityKind.equals("score"))
             throw new IllegalArgumentException("method " + name + ": guidance (gamma > 0) needs utility=attention; the node contract has no VJP of eps. Set gamma=0 or guidance=off");
         for (int i = 0; i < s.n; i++) {
@@ -121,7 +136,13 @@ final class DndComposition extends BaseComposition {
         logQ = initialLogQ(init);
         lambda = null;
         x = s.initialLatent();
+        if (soloSteps > 0) {
+            xs = new float[s.n][];
+            for (int i = 0; i < s.n; i++) xs[i] = x.clone();
+        }
     }
+
+    private boolean solo(int k) { return k < soloSteps; }
 
     private double[] initialLogQ(String init) {
         double[] lq = new double[rows * s.m];
@@ -138,7 +159,7 @@ final class DndComposition extends BaseComposition {
     }
 
     @Override
-    protected float[] input(int player, int k) { return x; }
+    protected float[] input(int player, int k) { return solo(k) ? xs[player] : x; }
 
     @Override
     protected boolean needsAttention() { return utilityKind.equals("attention"); }
@@ -152,7 +173,7 @@ final class DndComposition extends BaseComposition {
     private List<GuidanceRequest> previousRequests(int k) {
         if (nextWeights == null) return List.of();
         List<GuidanceRequest> out = new ArrayList<>(s.n);
-        for (int i = 0; i < s.n; i++) out.add(new GuidanceRequest(i, s.latent(x), s.t(k), attentionTensor(i, nextWeights[i])));
+        for (int i = 0; i < s.n; i++) out.add(new GuidanceRequest(i, s.latent(input(i, k)), s.t(k), attentionTensor(i, nextWeights[i])));
         return out;
     }
 
@@ -164,7 +185,8 @@ final class DndComposition extends BaseComposition {
         AttentionUtility.Evaluation[] evals = new AttentionUtility.Evaluation[n];
         for (int i = 0; i < n; i++) {
             PlayerOutput out = outputs.get(i);
-            means[i] = s.mean(i, k, x, s.guidedEps(i, k, x, out));
+            float[] xi = input(i, k);
+            means[i] = s.mean(i, k, xi, s.guidedEps(i, k, xi, out));
             double[] ui;
             if (attention != null) {
                 evals[i] = attention[i].evaluate(out.attention().data());
@@ -180,12 +202,16 @@ final class DndComposition extends BaseComposition {
         lambda = game.lambda();
         double[] q = new double[rows * m];
         for (int x = 0; x < q.length; x++) q[x] = Math.exp(logQ[x]);
-        mu = new double[s.d];
-        for (int i = 0; i < n; i++) {
-            double[] mi = means[i];
-            for (int j = 0; j < m; j++) {
-                double wq = q[i * m + j] + (fictitious ? q[n * m + j] / n : 0);
-                for (int ch = 0; ch < s.c; ch++) mu[ch * m + j] += wq * mi[ch * m + j];
+        if (solo(k)) {
+            soloMeans = means;   // each player keeps its own mean; onSoloGuidance finishes the step
+        } else {
+            mu = new double[s.d];
+            for (int i = 0; i < n; i++) {
+                double[] mi = means[i];
+                for (int j = 0; j < m; j++) {
+                    double wq = q[i * m + j] + (fictitious ? q[n * m + j] / n : 0);
+                    for (int ch = 0; ch < s.c; ch++) mu[ch * m + j] += wq * mi[ch * m + j];
+                }
             }
         }
         if (!guidanceOn) return List.of();
@@ -196,7 +222,7 @@ final class DndComposition extends BaseComposition {
         } else {
             float[][] weights = cotangents(evals, q);
             requests = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) requests.add(new GuidanceRequest(i, s.latent(x), s.t(k), attentionTensor(i, weights[i])));
+            for (int i = 0; i < n; i++) requests.add(new GuidanceRequest(i, s.latent(input(i, k)), s.t(k), attentionTensor(i, weights[i])));
         }
         return requests;
     }
@@ -214,6 +240,7 @@ final class DndComposition extends BaseComposition {
 
     @Override
     protected StepReport onGuidance(int k, List<FloatTensor> gradients) {
+        if (solo(k)) return onSoloGuidance(k, gradients);
         double applied = 0;
         if (!gradients.isEmpty()) {
             double[] g = new double[s.d];
@@ -233,6 +260,45 @@ final class DndComposition extends BaseComposition {
         }
         x = s.sample(k, mu);
         return report(k, applied);
+    }
+
+    /** A solo step: each player's guidance acts on its own latent; the last solo step blends the latents by Q. */
+    private StepReport onSoloGuidance(int k, List<FloatTensor> gradients) {
+        double sigma = ddpmSigma ? s.ddpmSigma(k) : s.sigma(k);
+        double applied = 0;
+        for (int i = 0; i < s.n; i++) {
+            double[] mi = soloMeans[i];
+            if (!gradients.isEmpty()) {
+                float[] g = gradients.get(i).data();
+                double norm = 0;
+                for (float v : g) norm += (double) v * v;
+                norm = Math.sqrt(norm);
+                if (norm > 0 && sigma > 0) {   // zero-norm guidance is skipped (spec 2.10)
+                    double scale = gamma * sigma / norm;
+                    for (int e = 0; e < s.d; e++) mi[e] += scale * g[e];
+                    applied = Math.max(applied, gamma * sigma);
+                }
+            }
+            xs[i] = s.sample(k, mi);
+        }
+        soloMeans = null;
+        x = blend(xs);   // after the last solo step: the shared latent; before it: the composite so far
+        if (k == soloSteps - 1) xs = null;
+        return report(k, applied);
+    }
+
+    /** sum_i (Q_i + Q_fict / n) x_i per feature, with this step's allocation. */
+    private float[] blend(float[][] latents) {
+        int m = s.m, n = s.n;
+        double[] out = new double[s.d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) {
+                double wq = Math.exp(logQ[i * m + j]) + (fictitious ? Math.exp(logQ[n * m + j]) / n : 0);
+                for (int ch = 0; ch < s.c; ch++) out[ch * m + j] += wq * latents[i][ch * m + j];
+            }
+        float[] f = new float[s.d];
+        for (int e = 0; e < s.d; e++) f[e] = (float) out[e];
+        return f;
     }
 
     private StepReport report(int k, double guidanceNorm) {

@@ -138,6 +138,36 @@ class CompositionOracleTest {
     }
 
     @Test
+    void dndSoloPhaseKeepsPlayersBlindThenBlendsTheirLatentsByTheAllocation() {
+        PlayerSpec one = player("red left");
+        // one player: solo or not, it is plain sampling
+        float[] alone = run("dnd", Map.of("gamma", "0", "solo", "1"), List.of(one), cfg).latent().data();
+        assertTrue(maxDiff(plain(one, cfg), alone) <= 1e-6, "one player solo: " + maxDiff(plain(one, cfg), alone));
+        // solo for every step: each player follows its own plain trajectory, the image is their blend by the last Q
+        List<PlayerSpec> ps = List.of(player("left"), player("blue right"), player("dot"));
+        LocalSampler.Run all = run("dnd", Map.of("gamma", "0", "solo", "1"), ps, cfg);
+        float[][] q = all.reports().get(all.reports().size() - 1).allocation();
+        int d = CARD.latentSize(), m = CARD.height() * CARD.width();
+        double[] expected = new double[d];
+        for (int i = 0; i < ps.size(); i++) {
+            float[] own = plain(ps.get(i), cfg);
+            for (int j = 0; j < m; j++) {
+                double w = q[i][j] + q[ps.size()][j] / ps.size();
+                for (int c = 0; c < CARD.channels(); c++) expected[c * m + j] += w * own[c * m + j];
+            }
+        }
+        float[] got = all.latent().data();
+        for (int e = 0; e < d; e++) assertEquals(expected[e], got[e], 1e-5, "feature " + e);
+        // a partial solo phase gives another image than none, and than all
+        float[] none = run("dnd", Map.of("gamma", "0"), ps, cfg).latent().data();
+        float[] half = run("dnd", Map.of("gamma", "0", "solo", "0.5"), ps, cfg).latent().data();
+        assertTrue(maxDiff(none, half) > 1e-3 && maxDiff(got, half) > 1e-3);
+        // guidance acts during the solo steps too (each player's own latent)
+        float[] guided = run("dnd", Map.of("gamma", "1", "solo", "0.5"), ps, cfg).latent().data();
+        assertTrue(maxDiff(half, guided) > 1e-3);
+    }
+
+    @Test
     void dndWithInfiniteBetaNoFairnessNoGuidanceIsAveraging() {
         List<PlayerSpec> ps = List.of(player("left"), player("right"), player("blue dot"));
         float[] avg = run("average", Map.of(), ps, cfg).latent().data();
