@@ -19,6 +19,8 @@ abstract class BaseComposition implements Composition {
     private Phase phase = Phase.AWAIT_STEP;
     private int k;
     private List<GuidanceRequest> pendingGuidance = List.of();
+    private int previewStep = -1;
+    private float[] previewBefore, previewAfter;   // the output latent around the last step (arrays are replaced, never mutated)
 
     BaseComposition(String method, Sampling s) {
         this.method = method;
@@ -60,11 +62,21 @@ abstract class BaseComposition implements Composition {
         if (g.size() != pendingGuidance.size())
             throw new IllegalArgumentException("gradients: expected " + pendingGuidance.size() + " (one per guidance request), got " + g.size());
         for (int x = 0; x < g.size(); x++) Sampling.checkTensor("gradient " + x, g.get(x), s.d);
+        float[] before = finalLatent();
         StepReport report = onGuidance(k, g);
+        previewStep = k;
+        previewBefore = before;
+        previewAfter = finalLatent();
         k++;
         phase = Phase.AWAIT_STEP;
         pendingGuidance = List.of();
         return report;
+    }
+
+    @Override
+    public final FloatTensor preview() {
+        if (previewStep < 0) return null;
+        return s.latent(s.x0Estimate(previewStep, previewBefore, previewAfter));
     }
 
     @Override

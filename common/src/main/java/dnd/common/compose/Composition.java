@@ -45,6 +45,12 @@ public interface Composition {
     /** Feeds the guidance gradients (same order as requested; empty when none) and advances one step. */
     StepReport acceptGuidance(List<FloatTensor> gradients);
 
+    /**
+     * The current estimate of the final image [C,H,W] (x0-hat of the last completed step), for
+     * progress previews; null before the first step.
+     */
+    default FloatTensor preview() { return null; }
+
     /** The final latent [C,H,W]; only when {@link #done()}. */
     FloatTensor result();
 

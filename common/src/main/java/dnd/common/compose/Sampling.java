@@ -122,6 +122,24 @@ final class Sampling {
         return x;
     }
 
+    /**
+     * The x0-hat a step aimed at, from the latent before it (x at t_k) and after it: the step's
+     * mean is A x + B eps_eff (player 0's DDIM coefficients), so eps_eff = (after - A x) / B and
+     * x0 = (x - sqrt(1-ab_t) eps_eff) / sqrt(ab_t). Exact for eta = 0 and a shared latent; with
+     * eta > 0 the step's noise passes into the estimate (fine for a preview).
+     */
+    float[] x0Estimate(int k, float[] before, float[] after) {
+        double[] ab = coefficients(0, k);
+        double at = schedules[0].alphaBar(t(k)), kt = Math.sqrt(at), nt = Math.sqrt(1 - at);
+        float[] out = new float[d];
+        for (int e = 0; e < d; e++) {
+            if (Math.abs(ab[1]) < 1e-12) { out[e] = after[e]; continue; }
+            double eps = (after[e] - ab[0] * before[e]) / ab[1];
+            out[e] = (float) ((before[e] - nt * eps) / kt);
+        }
+        return out;
+    }
+
     FloatTensor latent(float[] x) { return new FloatTensor(latentShape(), x); }
 
     /** Checks one player's output; names the player and the field. */

@@ -168,6 +168,34 @@ class CompositionOracleTest {
     }
 
     @Test
+    void previewIsTheTweedieEstimateOfEachStep() {
+        PlayerSpec p = player("red left");
+        SamplerConfig ddim = new SamplerConfig(8, 7, 2.5, 0);
+        NoiseSchedule ns = NoiseSchedule.of(CARD.schedule());
+        long[] grid = ns.grid(ddim.steps());
+        int d = CARD.latentSize();
+        for (String method : List.of("average", "dnd")) {
+            Composition c = Compositions.create(method, Map.of(), List.of(p), ddim);
+            assertNull(c.preview(), "no preview before the first step");
+            float[] x = new SeededNoise(ddim.seed()).initialLatent(d);
+            for (int k = 0; k < grid.length; k++) {
+                List<Composition.PlayerOutput> outs = List.of(LocalSampler.step(p, GMM, c.stepRequests().get(0)));
+                c.acceptStep(outs);
+                c.acceptGuidance(List.of());
+                // x0-hat = (x_k - sqrt(1-ab) eps) / sqrt(ab) with the step's guided eps, written out here
+                double ab = ns.alphaBar(grid[k]);
+                float[] ec = outs.get(0).epsCond().data(), eu = outs.get(0).epsUncond().data();
+                float[] got = c.preview().data();
+                for (int e = 0; e < d; e++) {
+                    double eps = eu[e] + 2.5 * (ec[e] - eu[e]);
+                    assertEquals((x[e] - Math.sqrt(1 - ab) * eps) / Math.sqrt(ab), got[e], 2e-3, method + " step " + k + " feature " + e);
+                }
+                x = k + 1 < grid.length ? c.stepRequests().get(0).x().data() : c.result().data();
+            }
+        }
+    }
+
+    @Test
     void dndWithInfiniteBetaNoFairnessNoGuidanceIsAveraging() {
         List<PlayerSpec> ps = List.of(player("left"), player("right"), player("blue dot"));
         float[] avg = run("average", Map.of(), ps, cfg).latent().data();

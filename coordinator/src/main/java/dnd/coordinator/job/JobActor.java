@@ -194,7 +194,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> stepDone(StepReport report) {
         double stepMs = (System.nanoTime() - stepStartNanos) / 1e6;
         reports.add(report);
-        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs)));
+        byte[] preview = plan.previews() ? Artifacts.png(composition.preview()) : new byte[0];
+        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs, preview)));
         return beginStep();
     }
 

@@ -117,6 +117,24 @@ class ComposeEndToEndTest {
     }
 
     @Test
+    void previewsComeWithEveryProgressEventOnlyWhenAsked() throws Exception {
+        ComposeRequest plain = twoPlayers().setMethod("dnd").setSteps(6).build();
+        for (ComposeEvent e : ComposeCall.run(cluster.composer(), plain).assertSucceeded().progress())
+            assertTrue(e.getProgress().getPreviewPng().isEmpty(), "no preview unless asked");
+        ComposeCall withPreviews = ComposeCall.run(cluster.composer(), plain.toBuilder().setPreviews(true).build()).assertSucceeded();
+        assertEquals(6, withPreviews.progress().size());
+        BufferedImage last = null;
+        for (ComposeEvent e : withPreviews.progress()) {
+            last = ImageIO.read(new ByteArrayInputStream(e.getProgress().getPreviewPng().toByteArray()));
+            assertNotNull(last, "a decodable preview at step " + e.getProgress().getStep());
+            assertEquals(withPreviews.images().get(0).getLatent().getShape(2), last.getWidth());
+        }
+        // asking for previews changes nothing else: the same image
+        assertEquals(ComposeCall.run(cluster.composer(), plain).assertSucceeded().images().get(0).getLatent(),
+                withPreviews.images().get(0).getLatent());
+    }
+
+    @Test
     void aJobThatAllowsBatchingGivesTheSameImageOnABatchInvariantModel() {
         ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(6).build();
         ImageResult alone = ComposeCall.run(cluster.composer(), request).assertSucceeded().images().get(0);
