@@ -20,15 +20,18 @@ public final class MethodDefaults {
 
     private static Map<String, Map<String, String>> build() {
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
-        // option names and meanings: dnd.common.compose.Compositions.options(method)
+        // option names and meanings: dnd.common.compose.Compositions.options(method). Chosen on
+        // development seeds by tools/tune-methods.sh (docs/results.md, "Tuning"): the best mean
+        // %images over the three tasks of each method's grid.
         m.put("average", Map.of());
-        m.put("composable", Map.of("weights", "normalised"));
-        // fixed layout of equal vertical strips; players see only their own strip over a
-        // random-colour canvas for this fraction of the steps
-        m.put("multidiffusion", Map.of("bootstrap", "0.4", "background", "random"));
+        m.put("composable", Map.of("weights", "each"));
+        // fixed layout of equal vertical strips; players see only their own strip over a black
+        // canvas (the specialists' training background) for this fraction of the steps
+        m.put("multidiffusion", Map.of("bootstrap", "0.4", "background", "black"));
         m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on"));
-        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "0"));
-        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "0"));
+        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "1"));
+        // the ablation: dnd's options without the fairness constraints (not tuned on its own)
+        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "1"));
         Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
         m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);
