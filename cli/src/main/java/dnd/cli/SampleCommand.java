@@ -26,7 +26,8 @@ final class SampleCommand implements Callable<Integer> {
             description = "Composition method: average, composable, multidiffusion, amdm, dnd, dnd-nofair (--list-methods shows each one's options). Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A method option, e.g. fairness=proportional or beta=0.001. Repeatable.")
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A method option, e.g. fairness=proportional or beta=0.001. Repeatable. "
+            + "Options not given take the tuned values dnd eval uses (docs/results.md), e.g. dnd: beta=4, gamma=1.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--steps", defaultValue = "0", description = "Sampling steps (0: the models' recommendation).")
@@ -75,6 +76,8 @@ final class SampleCommand implements Callable<Integer> {
                 .setGuidanceScale(guidanceScale).setEta(eta).setX0Clip(x0Clip).setJobId(jobId);
         try {
             players.forEach(p -> request.addPlayers(Players.parse(p)));
+            // the tuned options `dnd eval` reports (docs/results.md), then the user's on top
+            if (dnd.eval.MethodDefaults.METHODS.contains(method)) request.putAllOptions(dnd.eval.MethodDefaults.of(method));
             request.putAllOptions(Players.options(options));
         } catch (IllegalArgumentException e) {
             System.err.println("dnd sample: " + e.getMessage());
