@@ -50,11 +50,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "2", description = "Jobs run at once. Default: ${DEFAULT-VALUE}.")
     int parallel;
 
-    /** The tuned options `dnd eval` uses (docs/results.md), so the demo shows each method as it is scored. */
-    private static java.util.Map<String, String> demoOptions(String method) {
-        return dnd.eval.MethodDefaults.METHODS.contains(method) ? dnd.eval.MethodDefaults.of(method) : java.util.Map.of();
-    }
-
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
@@ -71,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                     List<Future<ComposeRun.Outcome>> row = new ArrayList<>();
                     for (String method : methods) {
                         ComposeRequest request = ComposeRequest.newBuilder().addAllPlayers(list.get(k).players()).setMethod(method)
-                                .putAllOptions(demoOptions(method))
+                                .putAllOptions(dnd.eval.MethodDefaults.forRequest(method))   // each method as dnd eval scores it
                                 .setSteps(steps).setX0Clip(x0Clip).setSeed(seed + k).setImages(1).build();
                         Path png = out.resolve(list.get(k).slug() + "-" + method + ".png");
                         row.add(pool.submit(() -> ComposeRun.run(client, request, png, null)));

@@ -77,7 +77,7 @@ final class SampleCommand implements Callable<Integer> {
         try {
             players.forEach(p -> request.addPlayers(Players.parse(p)));
             // the tuned options `dnd eval` reports (docs/results.md), then the user's on top
-            if (dnd.eval.MethodDefaults.METHODS.contains(method)) request.putAllOptions(dnd.eval.MethodDefaults.of(method));
+            request.putAllOptions(dnd.eval.MethodDefaults.forRequest(method));
             request.putAllOptions(Players.options(options));
         } catch (IllegalArgumentException e) {
             System.err.println("dnd sample: " + e.getMessage());

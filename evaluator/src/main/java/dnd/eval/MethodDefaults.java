@@ -43,6 +43,14 @@ public final class MethodDefaults {
         return o;
     }
 
+    /**
+     * The options a client sends for a method when its user gave none: the tuned defaults, or none
+     * for a method outside the table (the coordinator then names what is wrong with it).
+     */
+    public static Map<String, String> forRequest(String method) {
+        return DEFAULTS.getOrDefault(method, Map.of());
+    }
+
     /** The defaults of every method, in table order. */
     public static Map<String, Map<String, String>> all() { return DEFAULTS; }
 

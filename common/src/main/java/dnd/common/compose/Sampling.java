@@ -130,14 +130,10 @@ final class Sampling {
      */
     float[] x0Estimate(int k, float[] before, float[] after) {
         double[] ab = coefficients(0, k);
-        double at = schedules[0].alphaBar(t(k)), kt = Math.sqrt(at), nt = Math.sqrt(1 - at);
-        float[] out = new float[d];
-        for (int e = 0; e < d; e++) {
-            if (Math.abs(ab[1]) < 1e-12) { out[e] = after[e]; continue; }
-            double eps = (after[e] - ab[0] * before[e]) / ab[1];
-            out[e] = (float) ((before[e] - nt * eps) / kt);
-        }
-        return out;
+        if (Math.abs(ab[1]) < 1e-12) return after.clone();   // a step that ignores eps lands on x0 itself
+        float[] eps = new float[d];
+        for (int e = 0; e < d; e++) eps[e] = (float) ((after[e] - ab[0] * before[e]) / ab[1]);
+        return schedules[0].predictX0(before, eps, t(k), 0);
     }
 
     FloatTensor latent(float[] x) { return new FloatTensor(latentShape(), x); }
