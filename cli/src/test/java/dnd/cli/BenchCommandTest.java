@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,18 +14,10 @@ class BenchCommandTest {
 
     @Test
     void solverJsonHasOneResultPerNotionSizeAndStart() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, "UTF-8"));
-            code = new CommandLine(new Main()).execute("bench", "solver", "--json", "--players", "2,3", "--features", "64",
-                    "--notions", "proportional,envy-free", "--steps", "4", "--repeats", "1");
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, code);
-        JsonNode results = new ObjectMapper().readTree(out.toString("UTF-8")).get("results");
+        CliRun run = CliRun.of("bench", "solver", "--json", "--players", "2,3", "--features", "64",
+                "--notions", "proportional,envy-free", "--steps", "4", "--repeats", "1");
+        assertEquals(0, run.exitCode());
+        JsonNode results = new ObjectMapper().readTree(run.stdout()).get("results");
         assertEquals(2 * 2 * 2, results.size());
         Set<String> seen = new HashSet<>();
         for (JsonNode r : results) {

@@ -69,36 +69,21 @@ public final class FanoutBench implements Callable<Integer> {
                 }
                 requests.put(n, ComposeRequest.newBuilder().setMethod("dnd").setSteps(steps).addAllPlayers(ps).putAllOptions(Options.parse(dndOptions)));
             }
-            for (int w = 0; w < warmup; w++) for (int n : ns) driver.run(requests.get(n).setSeed(1_000_000 + w).build());
-            // Rounds visit every n in turn, so a change of the machine's load hits every row alike.
-            Map<Integer, List<Double>> stepMs = new java.util.HashMap<>(), computeMs = new java.util.HashMap<>();
-            CpuMeter meter = cluster.cpuMeter();
-            Map<Integer, CpuMeter.Reading> cpu = new java.util.HashMap<>();
-            Map<Integer, Integer> allSteps = new java.util.HashMap<>();
-            for (int r = 0; r < repeats; r++)
-                for (int n : ns) {
-                    CpuMeter.Reading before = meter.read();
-                    JobDriver.JobTiming job = driver.run(requests.get(n).setSeed(r).build());
-                    cpu.merge(n, meter.read().minus(before), CpuMeter.Reading::plus);
-                    allSteps.merge(n, job.steps().size(), Integer::sum);
-                    for (JobDriver.StepTime s : job.steps()) {
-                        if (s.step() == 0) continue;
-                        stepMs.computeIfAbsent(n, k -> new ArrayList<>()).add(s.stepMs());
-                        computeMs.computeIfAbsent(n, k -> new ArrayList<>()).add(s.computeMs());
-                    }
-                }
-            double base = ns.get(0) == 1 ? Samples.median(stepMs.get(1)) : Double.NaN;
+            Map<Integer, Rounds.Measured> measured = Rounds.run(driver, cluster.cpuMeter(), requests, warmup, repeats, 0);
+            double base = ns.get(0) == 1 ? Samples.median(measured.get(1).stepMs()) : Double.NaN;
             for (int n : ns) {
-                double step = Samples.median(stepMs.get(n));
+                Rounds.Measured m = measured.get(n);
+                double[] stepMs = m.stepMs();
+                double step = Samples.median(stepMs);
                 Map<String, Object> row = report.row();
                 row.put("n", n);
                 row.put("latency_ratio_vs_n1", step / base);
                 row.put("median_step_ms", step);
-                row.put("median_compute_ms", Samples.median(computeMs.get(n)));
-                row.put("p90_step_ms", Samples.quantile(stepMs.get(n).stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
-                row.put("coord_cpu_ms_per_step", cpu.get(n).coordinatorNanos() / 1e6 / allSteps.get(n));
-                row.put("nodes_cpu_ms_per_step", cpu.get(n).nodesNanos() / 1e6 / allSteps.get(n));
-                row.put("samples", stepMs.get(n).size());
+                row.put("median_compute_ms", Samples.median(m.computeMs()));
+                row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
+                row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());
+                row.put("nodes_cpu_ms_per_step", m.nodesCpuMsPerStep());
+                row.put("samples", stepMs.length);
                 System.err.printf(Locale.ROOT, "  n=%d: step %.2f ms (ratio %.3f)%n", n, step, step / base);
             }
         }

@@ -68,27 +68,14 @@ public final class OverheadBench implements Callable<Integer> {
                     if (method.startsWith("dnd")) request.putAllOptions(Options.parse(dndOptions));
                     configs.add(new Config(method, n, ps, request));
                 }
-            for (int w = 0; w < warmup; w++) for (Config c : configs) driver.run(c.request().setSeed(seed + 1_000_000 + w).build());
-            // Rounds visit every configuration in turn, so a change of the machine's load hits every row alike.
-            Map<Config, List<double[]>> samples = new java.util.LinkedHashMap<>();
-            Map<Config, List<Double>> wallPerStep = new java.util.HashMap<>();
-            CpuMeter meter = cluster.cpuMeter();
-            Map<Config, CpuMeter.Reading> cpu = new java.util.HashMap<>();
-            Map<Config, Integer> allSteps = new java.util.HashMap<>();
-            for (int r = 0; r < repeats; r++)
-                for (Config c : configs) {
-                    CpuMeter.Reading before = meter.read();
-                    JobDriver.JobTiming job = driver.run(c.request().setSeed(seed + r).build());
-                    cpu.merge(c, meter.read().minus(before), CpuMeter.Reading::plus);
-                    allSteps.merge(c, job.steps().size(), Integer::sum);
-                    wallPerStep.computeIfAbsent(c, k -> new ArrayList<>()).add(job.clientWallMs() / job.steps().size());
-                    for (JobDriver.StepTime s : job.steps())
-                        if (s.step() > 0) samples.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[]{s.stepMs(), s.computeMs()});
-                }
+            Map<Config, ComposeRequest.Builder> requests = new java.util.LinkedHashMap<>();
+            for (Config c : configs) requests.put(c, c.request());
+            Map<Config, Rounds.Measured> measured = Rounds.run(driver, cluster.cpuMeter(), requests, warmup, repeats, seed);
             for (Config c : configs) {
-                double[] stepMs = samples.get(c).stream().mapToDouble(x -> x[0]).toArray();
-                double[] computeMs = samples.get(c).stream().mapToDouble(x -> x[1]).toArray();
-                double[] overheadMs = samples.get(c).stream().mapToDouble(x -> x[0] - x[1]).toArray();
+                Rounds.Measured m = measured.get(c);
+                double[] stepMs = m.stepMs(), computeMs = m.computeMs();
+                double[] overheadMs = new double[stepMs.length];
+                for (int i = 0; i < stepMs.length; i++) overheadMs[i] = stepMs[i] - computeMs[i];
                 double step = Samples.median(stepMs), compute = Samples.median(computeMs);
                 Map<String, Object> row = report.row();
                 row.put("method", c.method());
@@ -98,9 +85,9 @@ public final class OverheadBench implements Callable<Integer> {
                 row.put("median_compute_ms", compute);
                 row.put("median_overhead_ms", Samples.median(overheadMs));
                 row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
-                row.put("client_wall_per_step_ms", Samples.median(wallPerStep.get(c)));
-                row.put("coord_cpu_ms_per_step", cpu.get(c).coordinatorNanos() / 1e6 / allSteps.get(c));
-                row.put("nodes_cpu_ms_per_step", cpu.get(c).nodesNanos() / 1e6 / allSteps.get(c));
+                row.put("client_wall_per_step_ms", Samples.median(m.clientWallPerStep()));
+                row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());
+                row.put("nodes_cpu_ms_per_step", m.nodesCpuMsPerStep());
                 row.put("samples", stepMs.length);
                 row.put("players", Players.label(c.players()));
                 System.err.printf(java.util.Locale.ROOT, "  %s n=%d: step %.2f ms, compute %.2f ms, ratio %.3f%n", c.method(), c.n(), step, compute, step / compute);

@@ -5,30 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dnd.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dnd.cli.CliRun;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The whole benchmark path for real: node JVMs, the coordinator, jobs, the timing in the events, the JSON rows. */
 class FanoutBenchTest {
 
     @Test
     void fanoutOverTwoSyntheticNodeJvmsReportsARowPerN() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute("bench", "fanout", "--json", "--nodes", "1,2", "--shape", "1x8x8", "--cost", "5ms",
-                    "--steps", "3", "--repeats", "1", "--warmup", "0", "--node-jvm-options", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, code);
-        JsonNode rows = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("results");
+        CliRun run = CliRun.of("bench", "fanout", "--json", "--nodes", "1,2", "--shape", "1x8x8", "--cost", "5ms",
+                "--steps", "3", "--repeats", "1", "--warmup", "0", "--node-jvm-options", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        assertEquals(0, run.exitCode());
+        JsonNode rows = new ObjectMapper().readTree(run.stdout()).get("results");
         assertEquals(2, rows.size());
         assertEquals(1, rows.get(0).get("n").asInt());
         assertEquals(2, rows.get(1).get("n").asInt());

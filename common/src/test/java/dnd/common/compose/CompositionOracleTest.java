@@ -28,6 +28,19 @@ class CompositionOracleTest {
         return LocalSampler.run(c, players, players.stream().map(p -> (Denoiser) GMM).toList());
     }
 
+    /** eps_u + omega (eps_c - eps_u) of one player at x, from one batched forward of the mixture. */
+    static float[] guidedEps(PlayerSpec p, float[] x, long t, double omega) {
+        int d = x.length;
+        float[] both = new float[2 * d];
+        System.arraycopy(x, 0, both, 0, d);
+        System.arraycopy(x, 0, both, d, d);
+        float[] eps = GMM.forward(new FloatTensor(new int[]{2, 3, 8, 8}, both), new long[]{t, t},
+                new long[][]{p.context(), CARD.nullContext()}).eps().data();
+        float[] e = new float[d];
+        for (int i = 0; i < d; i++) e[i] = (float) (eps[d + i] + omega * (eps[i] - eps[d + i]));
+        return e;
+    }
+
     /** Plain CFG + DDIM(eta) sampling of one player, written out independently of the strategies. */
     static float[] plain(PlayerSpec p, SamplerConfig cfg) {
         NoiseSchedule ns = NoiseSchedule.of(CARD.schedule());
@@ -38,13 +51,7 @@ class CompositionOracleTest {
         double omega = cfg.guidanceScale() > 0 ? cfg.guidanceScale() : CARD.guidanceScale();
         for (int k = 0; k < grid.length; k++) {
             long t = grid[k], s = NoiseSchedule.previous(grid, k);
-            float[] both = new float[2 * d];
-            System.arraycopy(x, 0, both, 0, d);
-            System.arraycopy(x, 0, both, d, d);
-            FloatTensor eps = GMM.forward(new FloatTensor(new int[]{2, 3, 8, 8}, both), new long[]{t, t},
-                    new long[][]{p.context(), CARD.nullContext()}).eps();
-            float[] e = new float[d];
-            for (int i = 0; i < d; i++) e[i] = (float) (eps.data()[d + i] + omega * (eps.data()[i] - eps.data()[d + i]));
+            float[] e = guidedEps(p, x, t, omega);
             double[] ab = ns.ddimCoefficients(t, s, cfg.eta());
             double sigma = k == grid.length - 1 ? 0 : ns.ddimSigma(t, s, cfg.eta());
             float[] z = noise.gaussian(k, d);
@@ -71,19 +78,14 @@ class CompositionOracleTest {
         double c = cfg.x0Clip();
         for (int k = 0; k < grid.length; k++) {
             long t = grid[k], s = NoiseSchedule.previous(grid, k);
-            float[] both = new float[2 * d];
-            System.arraycopy(x, 0, both, 0, d);
-            System.arraycopy(x, 0, both, d, d);
-            float[] eps = GMM.forward(new FloatTensor(new int[]{2, 3, 8, 8}, both), new long[]{t, t},
-                    new long[][]{p.context(), CARD.nullContext()}).eps().data();
+            float[] eps = guidedEps(p, x, t, cfg.guidanceScale());
             double at = ns.alphaBar(t), as = ns.alphaBar(s);
             double sigma = k == grid.length - 1 ? 0 : ns.ddimSigma(t, s, cfg.eta());
             double sigmaDdim = ns.ddimSigma(t, s, cfg.eta());
             float[] z = noise.gaussian(k, d);
             float[] next = new float[d];
             for (int i = 0; i < d; i++) {
-                double e = eps[d + i] + cfg.guidanceScale() * (eps[i] - eps[d + i]);
-                double x0 = Math.max(-c, Math.min(c, (x[i] - Math.sqrt(1 - at) * e) / Math.sqrt(at)));
+                double x0 = Math.max(-c, Math.min(c, (x[i] - Math.sqrt(1 - at) * eps[i]) / Math.sqrt(at)));
                 double e2 = (x[i] - Math.sqrt(at) * x0) / Math.sqrt(1 - at);
                 double mu = Math.sqrt(as) * x0 + Math.sqrt(Math.max(0, 1 - as - sigmaDdim * sigmaDdim)) * e2;
                 next[i] = (float) (sigma > 0 ? mu + sigma * z[i] : mu);

@@ -53,6 +53,14 @@ class ClusterMembershipTest {
         if (kit != null) kit.shutdownTestKit();
     }
 
+    /** A probe subscribed to the model-node service key, once no node is listed. */
+    private static TestProbe<Receptionist.Listing> subscribeToNodes() {
+        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
+        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
+        awaitListing(listings, true);
+        return listings;
+    }
+
     private static Set<ActorRef<NodeService.Command>> awaitListing(TestProbe<Receptionist.Listing> probe, boolean empty) {
         while (true) {
             Set<ActorRef<NodeService.Command>> refs = probe.receiveMessage(Duration.ofSeconds(60)).getServiceInstances(NodeService.KEY);
@@ -76,9 +84,7 @@ class ClusterMembershipTest {
 
     @Test
     void nodeRegistersWithItsCardAndDisappearsWhenStopped() throws Exception {
-        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
-        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
-        awaitListing(listings, true);
+        TestProbe<Receptionist.Listing> listings = subscribeToNodes();
         try (NodeProcess node = NodeProcess.start("--model", NodeProcess.fixture().toString(), "--port", "0",
                 "--cluster-port", "0", "--seed-node", seed, "--node-id", "fixture-a")) {
             Set<ActorRef<NodeService.Command>> refs = awaitListing(listings, false);
@@ -110,9 +116,7 @@ class ClusterMembershipTest {
     /** SIGTERM while a (slow, synthetic) request is in flight: the request is finished, then the node leaves. */
     @Test
     void inFlightRequestsFinishOnSigterm() throws Exception {
-        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
-        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
-        awaitListing(listings, true);
+        TestProbe<Receptionist.Listing> listings = subscribeToNodes();
         try (NodeProcess node = NodeProcess.start("--synthetic", "shape=2x8x8,attention=4x4,context=4,cost=1500ms", "--port", "0",
                 "--cluster-port", "0", "--seed-node", seed);
              ModelNodeClient client = ModelNodeClient.connect("127.0.0.1", node.grpcPort)) {
@@ -138,9 +142,7 @@ class ClusterMembershipTest {
     /** A node the cluster downs exits with status 3 (so a service manager restarts it), not 0. */
     @Test
     void aDownedNodeExitsWithStatus3() throws Exception {
-        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
-        kit.system().receptionist().tell(Receptionist.subscribe(NodeService.KEY, listings.getRef()));
-        awaitListing(listings, true);
+        TestProbe<Receptionist.Listing> listings = subscribeToNodes();
         try (NodeProcess node = NodeProcess.start("--synthetic", "shape=2x8x8,attention=4x4,context=4,cost=0ms", "--port", "0",
                 "--cluster-port", "0", "--seed-node", seed)) {
             awaitListing(listings, false);
