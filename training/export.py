@@ -74,7 +74,7 @@ def build_net(cfg):
 
 # The sampler settings the card recommends (dnd uses them unless a request overrides them):
 # chosen by training/measure.py's single-concept runs (see training/README.md).
-RECOMMENDED_GUIDANCE = 3.0
+RECOMMENDED_GUIDANCE = 2.0
 RECOMMENDED_STEPS = 25
 
 

@@ -10,7 +10,9 @@ TorchScript file exactly as Java sees it.
      the quotient target / distractor (mean over canvases of the per-canvas quotient, and
      quotient of the means).
  (b) single-concept quality: 25 samples per (item, colour) -> 200 per two-item specialist,
-     DDIM 25 steps (leading spacing, t = 40k+1, alpha_bar_final = alpha_bar_0), eta 0, CFG at
+     DDIM 25 steps (leading spacing, t = 40k+1, alpha_bar_final = alpha_bar_0), eta 1 (DDPM's
+     ancestral noise, none after the last step; --eta 0 for deterministic DDIM), as dnd's
+     sampler with `dnd eval`'s defaults, CFG at
      the card's guidance_scale w (eps_u + w (eps_c - eps_u); --guidance overrides), x0-hat
      clipped to [-1, 1] as dnd's sampler does by default (--noclip-too adds a run without);
      judged by training/evaluator.py: success =
@@ -90,7 +92,7 @@ def ddim_grid(K=25, T=1000):
     return [r * k + 1 for k in range(K - 1, -1, -1)], r
 
 
-def sample(m, tokens, K=25, w=3.0, seed=0, clip=False):
+def sample(m, tokens, K=25, w=3.0, seed=0, clip=False, eta=0.0):
     B = tokens.shape[0]
     ac = linear_alphas_cumprod().double()
     g = torch.Generator().manual_seed(seed)
@@ -110,7 +112,10 @@ def sample(m, tokens, K=25, w=3.0, seed=0, clip=False):
         if clip:
             x0 = x0.clamp(-1, 1)
             e = (x - a_t ** 0.5 * x0) / (1 - a_t) ** 0.5
-        x = a_s ** 0.5 * x0 + (1 - a_s) ** 0.5 * e
+        sig = eta * ((1 - a_s) / (1 - a_t) * (1 - a_t / a_s)) ** 0.5
+        x = a_s ** 0.5 * x0 + max(0.0, 1 - a_s - sig ** 2) ** 0.5 * e
+        if sig > 0 and t != grid[-1]:  # Java's sampler adds no noise after the last step
+            x = x + sig * torch.randn(x.shape, generator=g)
     return x
 
 
@@ -146,7 +151,7 @@ def write_png(path, rgb, scale=3):
                 + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-def single_concept(m, card, per=25, seed=0, clip=True, bare=False, w=3.0):
+def single_concept(m, card, per=25, seed=0, clip=True, bare=False, w=3.0, eta=1.0):
     vocab = card["tokens"]
     toks, req = [], []
     for it in card["items"]:
@@ -158,7 +163,7 @@ def single_concept(m, card, per=25, seed=0, clip=True, bare=False, w=3.0):
     t0 = time.time()
     xs = []
     for i in range(0, len(tokens), 100):
-        xs.append(sample(m, tokens[i:i + 100], w=w, seed=seed + i, clip=clip))
+        xs.append(sample(m, tokens[i:i + 100], w=w, seed=seed + i, clip=clip, eta=eta))
     x = torch.cat(xs)
     st = time.time() - t0
     clf = ev.load_classifier()
@@ -181,7 +186,7 @@ def single_concept(m, card, per=25, seed=0, clip=True, bare=False, w=3.0):
                "right_item_any_colour": round(float(np.mean(cls_ok)), 4),
                "exactly_one_object": round(float(np.mean(one)), 4),
                "per_item": per_item, "per_colour": per_col,
-               "sampling_seconds": round(st, 1), "x0_clipping": clip, "guidance_scale": w}
+               "sampling_seconds": round(st, 1), "x0_clipping": clip, "guidance_scale": w, "eta": eta}
 
 
 if __name__ == "__main__":
@@ -192,6 +197,8 @@ if __name__ == "__main__":
     ap.add_argument("--skip-samples", action="store_true")
     ap.add_argument("--noclip-too", action="store_true", help="also measure without x0-hat clipping")
     ap.add_argument("--guidance", type=float, default=None, help="CFG scale (default: the card's guidance_scale)")
+    ap.add_argument("--eta", type=float, default=1.0, help="DDIM eta (default 1: DDPM's ancestral noise; 0: deterministic)")
+    ap.add_argument("--eta0-too", action="store_true", help="also measure with eta 0 (deterministic DDIM)")
     a = ap.parse_args()
     m, card = load(a.name)
     import re
@@ -202,12 +209,15 @@ if __name__ == "__main__":
     print(json.dumps(res, indent=1), flush=True)
     if not a.skip_samples:
         w = a.guidance if a.guidance is not None else float(card["guidance_scale"])
-        x, r = single_concept(m, card, a.samples_per, w=w)
+        x, r = single_concept(m, card, a.samples_per, w=w, eta=a.eta)
         res["single_concept"] = r
         save_grid(x, "/tmp/train/%s_samples.png" % a.name)
         if a.noclip_too:
-            _, r2 = single_concept(m, card, a.samples_per, clip=False, w=w)
+            _, r2 = single_concept(m, card, a.samples_per, clip=False, w=w, eta=a.eta)
             res["single_concept_noclip"] = r2
+        if a.eta0_too:
+            _, r3 = single_concept(m, card, a.samples_per, w=w, eta=0.0)
+            res["single_concept_eta0"] = r3
     print(json.dumps(res, indent=1), flush=True)
     with open(os.path.join(MODELS, a.name, "measurements.json"), "w") as f:
         json.dump(res, f, indent=2)

@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--x0-clip", defaultValue = "1", paramLabel = "C", description = "Clip x0-hat to [-C, C] at every step (pixel-space models in [-1, 1]); 0: off. Default: ${DEFAULT-VALUE}.")
     double x0Clip;
 
+    @Option(names = "--eta", defaultValue = "1", description = "DDIM eta (0: deterministic DDIM, 1: DDPM's ancestral noise, seeded). Default: ${DEFAULT-VALUE}.")
+    double eta;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the first prompt; prompt k uses seed+k for every method. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -67,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
                     for (String method : methods) {
                         ComposeRequest request = ComposeRequest.newBuilder().addAllPlayers(list.get(k).players()).setMethod(method)
                                 .putAllOptions(dnd.eval.MethodDefaults.forRequest(method))   // each method as dnd eval scores it
-                                .setSteps(steps).setX0Clip(x0Clip).setSeed(seed + k).setImages(1).build();
+                                .setSteps(steps).setX0Clip(x0Clip).setEta(eta).setSeed(seed + k).setImages(1).build();
                         Path png = out.resolve(list.get(k).slug() + "-" + method + ".png");
                         row.add(pool.submit(() -> ComposeRun.run(client, request, png, null)));
                     }

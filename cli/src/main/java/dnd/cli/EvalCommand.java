@@ -71,6 +71,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--x0-clip", paramLabel = "C", description = "clip x0-hat to [-C, C] at every step (the shipped pixel models live in [-1, 1]); 0 = off (default: ${DEFAULT-VALUE})")
     double x0Clip = 1;
 
+    @Option(names = "--eta", paramLabel = "E", description = "DDIM eta of every step: 0 = deterministic DDIM, 1 = DDPM's ancestral noise, drawn from each image's seed (default: ${DEFAULT-VALUE})")
+    double eta = 1;
+
     @Option(names = "--seed", paramLabel = "S", description = "draws the prompts and image seeds (default: ${DEFAULT-VALUE})")
     long seed = 0;
 
@@ -120,7 +123,7 @@ final class EvalCommand implements Callable<Integer> {
             taskList = tasks.stream().map(Task::parse).toList();
             options = MethodDefaults.withOverrides(overrides);
             for (String m : methods) MethodDefaults.of(m);
-            sampler = new SamplerSettings(steps, guidanceScale, x0Clip);
+            sampler = new SamplerSettings(steps, guidanceScale, x0Clip, eta);
             new EvalPlan(taskList, methods, options, List.of(), prompts, imagesPerPrompt, sampler, seed, dev); // validates before anything starts
             if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
         } catch (IllegalArgumentException e) {

@@ -42,7 +42,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--guidance-scale", defaultValue = "0", description = "Classifier-free guidance scale (0: the models' recommendation).")
     double guidanceScale;
 
-    @Option(names = "--eta", defaultValue = "0", description = "DDIM eta (0: deterministic DDIM, 1: DDPM variance). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--eta", defaultValue = "1", description = "DDIM eta (0: deterministic DDIM, 1: DDPM's ancestral noise, seeded). Default: ${DEFAULT-VALUE}.")
     double eta;
 
     @Option(names = "--x0-clip", defaultValue = "1", paramLabel = "C", description = "Clip x0-hat to [-C, C] at every step (pixel-space models in [-1, 1]); 0: off. Default: ${DEFAULT-VALUE}.")

@@ -40,7 +40,7 @@ public final class ComposerImageSource implements ImageSource {
     static ComposeRequest request(ComposeJob job) {
         ComposeRequest.Builder r = ComposeRequest.newBuilder()
                 .setMethod(job.method()).putAllOptions(job.options())
-                .setSteps(job.sampler().steps()).setGuidanceScale(job.sampler().guidanceScale()).setX0Clip(job.sampler().x0Clip())
+                .setSteps(job.sampler().steps()).setGuidanceScale(job.sampler().guidanceScale()).setX0Clip(job.sampler().x0Clip()).setEta(job.sampler().eta())
                 .setSeed(job.seed()).setImages(job.images());
         for (PromptPlayer p : job.players()) r.addPlayers(Player.newBuilder().setModel(p.model()).setConcept(p.concept()));
         return r.build();

@@ -37,6 +37,7 @@ public final class ResultsJson {
         settings.put("steps", plan.sampler().steps());
         settings.put("guidance_scale", plan.sampler().guidanceScale());
         settings.put("x0_clip", plan.sampler().x0Clip());
+        settings.put("eta", plan.sampler().eta());
         settings.putPOJO("specialists", plan.specialists().stream().map(Specialist::model).toList());
         ObjectNode options = root.putObject("options");
         for (String method : plan.methods()) {

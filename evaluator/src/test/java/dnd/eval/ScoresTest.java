@@ -48,7 +48,7 @@ class ScoresTest {
     void jsonAndTablesCarryEveryCell() throws Exception {
         List<ImageRecord> rs = List.of(rec(Task.TWO_OBJECT, "dnd", 0, 0, true), rec(Task.TWO_OBJECT, "dnd", 0, 1, false),
                 rec(Task.TWO_OBJECT, "dnd", 1, 0, false), rec(Task.TWO_OBJECT, "dnd", 1, 1, false));
-        EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("dnd"), MethodDefaults.all(), PromptGeneratorTest.SHIPPED, 2, 2, new SamplerSettings(25, 0, 1), 0, false);
+        EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("dnd"), MethodDefaults.all(), PromptGeneratorTest.SHIPPED, 2, 2, new SamplerSettings(25, 0, 1, 0.5), 0, false);
         var scores = Scores.aggregate(rs);
         JsonNode j = new ObjectMapper().readTree(ResultsJson.pretty(ResultsJson.of(scores, plan)));
         JsonNode cell = j.at("/tasks/two_object/dnd");
@@ -56,6 +56,8 @@ class ScoresTest {
         assertEquals(50.0, cell.get("prompts_pct").asDouble());
         assertEquals(4, cell.get("n_images").asInt());
         assertEquals("proportional", j.at("/options/dnd/fairness").asText());
+        assertEquals(0.5, j.at("/settings/eta").asDouble());
+        assertEquals(1.0, j.at("/settings/x0_clip").asDouble());
         assertTrue(ResultsTable.text(scores).contains("two_object    dnd                 25.0      50.0       4        2"), ResultsTable.text(scores));
         assertTrue(ResultsTable.markdown(scores).contains("| two_object | dnd | 25.0 | 50.0 | 4 | 2 |"), ResultsTable.markdown(scores));
     }

@@ -152,18 +152,21 @@ class ComposeEndToEndTest {
         variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "fairness", "envy-free")));
         variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "guidance-from", "previous")));
         variants.add(Map.entry("dnd", Map.of("utility", "score")));
-        // the solo phase (players on their own latents, guided), and x0-hat clipping (below, every second variant)
+        // the solo phase (players on their own latents, guided); below, x0-hat clipping (every second
+        // variant) and DDPM noise, eta 1 (every other pair), so clip and eta meet in every combination
+
         variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "solo", "0.5")));
         for (int x = 0; x < variants.size(); x++) {
             var v = variants.get(x);
             String method = v.getKey();
             double clip = x % 2 == 1 ? 0.5 : 0;
+            double eta = (x / 2) % 2 == 1 ? 1 : 0;
             ComposeRequest request = twoPlayers().setMethod(method).putAllOptions(v.getValue()).setSteps(6).setGuidanceScale(2).setSeed(9)
-                    .setX0Clip(clip).build();
+                    .setX0Clip(clip).setEta(eta).build();
             ComposeCall call = ComposeCall.run(cluster.composer(), request).assertSucceeded();
-            FloatTensor local = LocalSampler.run(Compositions.create(method, v.getValue(), players, new SamplerConfig(6, 9, 2, 0, clip)),
+            FloatTensor local = LocalSampler.run(Compositions.create(method, v.getValue(), players, new SamplerConfig(6, 9, 2, eta, clip)),
                     players, localModels()).latent();
-            assertArrayEquals(bytes(local), call.images().get(0).getLatent().getData().toByteArray(), method + " " + v.getValue() + " clip " + clip);
+            assertArrayEquals(bytes(local), call.images().get(0).getLatent().getData().toByteArray(), method + " " + v.getValue() + " clip " + clip + " eta " + eta);
             assertEquals(6, call.progress().size(), method);
         }
     }
