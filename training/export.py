@@ -160,9 +160,10 @@ def verify_file(pt_path, card):
         um = (w * _norm(m(x - h * d, t, tokens)[1])).sum(dim=[1, 2, 3])
     fd = (up - um) / (2 * h)
     an = (grad * d).sum(dim=[1, 2, 3])
-    rel = ((fd - an).abs() / (an.abs() + fd.abs() + 1e-6)).max().item()
-    assert rel < 0.05, ("gradient check failed", fd, an)
-    assert not torch.is_grad_enabled() or True
+    # relative error, with an absolute floor: a float32 central difference at h = 1e-2 is good
+    # to about 1e-3 in u, so a gradient component near zero cannot be checked more tightly
+    assert bool(((fd - an).abs() <= 0.05 * (an.abs() + fd.abs()) + 1e-3).all()), \
+        ("gradient check failed", fd, an)
     return True
 
 
