@@ -59,6 +59,17 @@ grid+=(
   "dnd|beta=4,gamma=2|dnd.beta=4 dnd.gamma=2"
   "dnd|beta=1,gamma=1|dnd.beta=1 dnd.gamma=1"
 )
+# Stage 3 (session 4, under eta 1 / CFG 2): two more settings next to each method's best so far:
+# dnd's fairness notion (which the grid had left at proportional), multidiffusion's bootstrap on
+# both sides of 0.2, amdm's window around 24 of 25 steps.
+grid+=(
+  "multidiffusion|bootstrap=0.1|multidiffusion.bootstrap=0.1"
+  "multidiffusion|bootstrap=0.3|multidiffusion.bootstrap=0.3"
+  "amdm|window-end=18|amdm.window-end=18"
+  "amdm|window-end=24,code|amdm.window-end=24 amdm.target=code"
+  "dnd|beta=4,gamma=1,envy-free|dnd.beta=4 dnd.gamma=1 dnd.fairness=envy-free"
+  "dnd|beta=4,gamma=1,equitable|dnd.beta=4 dnd.gamma=1 dnd.fairness=equitable"
+)
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
 
 printf '%-15s %-20s %8s %8s %8s %8s\n' method setting two_obj color three mean
