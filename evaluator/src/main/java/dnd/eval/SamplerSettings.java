@@ -11,11 +11,6 @@ public record SamplerSettings(int steps, double guidanceScale, double x0Clip, do
     /** What `dnd eval` uses unless told otherwise: the models' steps and scale, x0-hat clipped to [-1, 1], eta 1. */
     public static final SamplerSettings DEFAULT = new SamplerSettings(0, 0, 1, 1);
 
-    /** Deterministic DDIM (eta 0). */
-    public SamplerSettings(int steps, double guidanceScale, double x0Clip) {
-        this(steps, guidanceScale, x0Clip, 0);
-    }
-
     public SamplerSettings {
         if (steps < 0 || steps > 1000) throw new IllegalArgumentException("--steps must be in 0..1000 (0: the models' recommendation), got " + steps);
         if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale))

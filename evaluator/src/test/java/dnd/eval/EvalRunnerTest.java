@@ -99,7 +99,7 @@ class EvalRunnerTest {
                     new Specialist("footwear", List.of("sneaker", "ankle_boot"), List.of("red", "green", "blue", "yellow")),
                     new Specialist("accessories", List.of("bag", "sandal"), List.of("red", "green", "blue", "yellow")));
             Map<String, Map<String, String>> options = Map.of("exact", Map.of("k", "v"), "drop-last", Map.of());
-            EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT, Task.COLOR_ATTR), List.of("exact", "drop-last"), options, specialists, 8, 3, new SamplerSettings(0, 0, 0), 5, false);
+            EvalPlan plan = new EvalPlan(List.of(Task.TWO_OBJECT, Task.COLOR_ATTR), List.of("exact", "drop-last"), options, specialists, 8, 3, new SamplerSettings(0, 0, 0, 0), 5, false);
             List<int[]> progress = new ArrayList<>();
             OutputWriter writer = new OutputWriter(dir);
             List<ImageRecord> records = new EvalRunner(new ComposerImageSource(channel, 60), detector, java.util.Optional.of(writer),
@@ -141,7 +141,7 @@ class EvalRunnerTest {
                 }
             }
             // a method the server does not know is an error naming the job, not a silent zero
-            EvalPlan bad = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("nope"), Map.of("nope", Map.of()), specialists, 1, 1, new SamplerSettings(0, 0, 0), 5, false);
+            EvalPlan bad = new EvalPlan(List.of(Task.TWO_OBJECT), List.of("nope"), Map.of("nope", Map.of()), specialists, 1, 1, new SamplerSettings(0, 0, 0, 0), 5, false);
             var e = assertThrows(IllegalStateException.class,
                     () -> new EvalRunner(new ComposerImageSource(channel, 60), detector, java.util.Optional.empty(), ProgressListener.NONE).run(bad));
             assertTrue(e.getMessage().contains("INVALID_ARGUMENT") && e.getMessage().contains("nope"), e.getMessage());
