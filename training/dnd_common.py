@@ -223,6 +223,11 @@ def linear_alphas_cumprod(T=1000, b0=1e-4, b1=0.02):
     return torch.cumprod(1.0 - betas, 0).float()
 
 
+def ddim_sigma(a_t, a_s, eta=1.0):
+    """DDIM's step noise from alpha_bar_t to alpha_bar_s: eta times the DDPM posterior sigma."""
+    return eta * ((1 - a_s) / (1 - a_t)) ** 0.5 * (1 - a_t / a_s) ** 0.5
+
+
 # ----------------------------------------------------------------------------- model
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     half = dim // 2

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dnd_common import CanvasMaker, COLOURS, linear_alphas_cumprod, PAD  # noqa: E402
+from dnd_common import CanvasMaker, COLOURS, ddim_sigma, linear_alphas_cumprod, PAD  # noqa: E402
 import evaluator as ev  # noqa: E402
 
 MODELS = ev.MODELS
@@ -112,7 +112,7 @@ def sample(m, tokens, K=25, w=3.0, seed=0, clip=False, eta=0.0):
         if clip:
             x0 = x0.clamp(-1, 1)
             e = (x - a_t ** 0.5 * x0) / (1 - a_t) ** 0.5
-        sig = eta * ((1 - a_s) / (1 - a_t) * (1 - a_t / a_s)) ** 0.5
+        sig = ddim_sigma(a_t, a_s, eta)
         x = a_s ** 0.5 * x0 + max(0.0, 1 - a_s - sig ** 2) ** 0.5 * e
         if sig > 0 and t != grid[-1]:  # Java's sampler adds no noise after the last step
             x = x + sig * torch.randn(x.shape, generator=g)

@@ -36,9 +36,9 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dnd_common import linear_alphas_cumprod  # noqa: E402
+from dnd_common import ddim_sigma, linear_alphas_cumprod  # noqa: E402
 import evaluator as ev  # noqa: E402
-from measure import load, save_grid  # noqa: E402
+from measure import ddim_grid, load, save_grid  # noqa: E402
 
 
 def tokens_for(card, concept):
@@ -106,8 +106,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
         toks.append(t)
         reqs.append(r)
     ac = linear_alphas_cumprod().double()
-    r = 1000 // steps
-    grid = [r * k + 1 for k in range(steps - 1, -1, -1)]
+    grid, r = ddim_grid(steps)
     out = []
     stats = {"lambda_cap_hits": 0, "steps": 0}
     for b0 in range(0, n, batch):
@@ -123,7 +122,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
             s = t - r
             a_t = ac[t].item()
             a_s = ac[s].item() if s >= 0 else ac[0].item()
-            sig = eta * ((1 - a_s) / (1 - a_t)) ** 0.5 * (1 - a_t / a_s) ** 0.5
+            sig = ddim_sigma(a_t, a_s, eta)
             mus, us = [], []
             for i, (m, card) in enumerate(models):
                 xin = x
@@ -170,8 +169,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
                                            weights)
                     grad = grad + gi
                 nrm = grad.flatten(1).norm(dim=1).clamp(min=1e-12)[:, None, None, None]
-                sig_ddpm = ((1 - a_s) / (1 - a_t)) ** 0.5 * (1 - a_t / a_s) ** 0.5
-                mu = mu + gamma * sig_ddpm * grad / nrm
+                mu = mu + gamma * ddim_sigma(a_t, a_s) * grad / nrm
             x = mu
             if sig > 0 and s >= 0:
                 x = x + sig * torch.randn(x.shape, generator=g)
