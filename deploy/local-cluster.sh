@@ -14,11 +14,16 @@ jar="$root/cli/target/dnd.jar"
 usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 
 java_opts=(${DND_JAVA_OPTS:-} -Ddnd.home="$root")
+# A node's own Java work is glue around libtorch: the C1 compiler alone warms it up in seconds and
+# leaves the cores to the models (docs/benchmarks.md, session 5). Override with DND_NODE_JAVA_OPTS.
+node_java_opts=(${DND_NODE_JAVA_OPTS:--XX:TieredStopAtLevel=1})
 export DJL_OFFLINE="${DJL_OFFLINE:-true}" OPT_OUT_TRACKING="${OPT_OUT_TRACKING:-true}"
 
 start() { # name, args...: start a JVM in the background, remember its pid
   local name="$1"; shift
-  nohup java "${java_opts[@]}" -jar "$jar" "$@" >"$run/logs/$name.log" 2>&1 &
+  local extra=()
+  [ "$1" = node ] && extra=("${node_java_opts[@]}")
+  nohup java "${java_opts[@]}" "${extra[@]}" -jar "$jar" "$@" >"$run/logs/$name.log" 2>&1 &
   echo "$!" >"$run/pids/$name.pid"
 }
 

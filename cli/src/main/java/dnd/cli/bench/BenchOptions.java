@@ -17,8 +17,9 @@ public final class BenchOptions {
             description = "libtorch intra-op threads per node JVM (0: libtorch's default, every core). Default: ${DEFAULT-VALUE}.")
     int nodeThreads;
 
-    @Option(names = "--node-jvm-options", defaultValue = "-Xmx512m -XX:+UseSerialGC", paramLabel = "OPTS",
-            description = "Options of each node JVM, space-separated. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--node-jvm-options", defaultValue = "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", paramLabel = "OPTS",
+            description = {"Options of each node JVM, space-separated. Default: ${DEFAULT-VALUE}.",
+                    "(C1 only: a node's Java work is glue around the model; C2 compiling for minutes took a third of the nodes' CPU on 2 cores.)"})
     String nodeJvmOptions;
 
     NodeOptions nodeOptions() {

@@ -41,7 +41,7 @@ public final class FanoutBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1. Repeatable.")

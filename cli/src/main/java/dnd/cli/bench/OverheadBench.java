@@ -42,7 +42,7 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Untimed jobs per row first (JIT, streams). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed jobs per row first (JIT, streams). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first timed job (job r uses seed + r). Default: ${DEFAULT-VALUE}.")
