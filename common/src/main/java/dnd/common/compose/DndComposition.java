@@ -66,11 +66,12 @@ final class DndComposition extends BaseComposition {
         OPTIONS.put("blur", "on|off: 3x3 blur of the attention utility, or sigma-1 blur of the score utility (default off for attention, on for score)");
         OPTIONS.put("clip", "percentile at which the score utility is clipped, (0,100] (default 99)");
         OPTIONS.put("init", "uniform|layout: the initial allocation (default layout when the players have regions, else uniform)");
+        OPTIONS.put("repel", "weight, >= 0, of the other players' allocation in a player's guidance objective: G_i = sum_j (Q_ij - repel * sum_k!=i Q_kj) u_ij (default 0)");
         OPTIONS.put("solo", "fraction of the steps, in [0,1], in which each player denoises its own latent, blind to the others (default 0)");
     }
 
     private final boolean fictitious, guidanceOn, fromPrevious, ddpmSigma;
-    private final double betaPrime, gamma;
+    private final double betaPrime, gamma, repel;
     private final String utilityKind;
     private final AttentionUtility[] attention;
     private final ScoreUtility score;
@@ -107,6 +108,7 @@ final class DndComposition extends BaseComposition {
         boolean regions = s.players.stream().anyMatch(pl -> pl.region().isPresent());
         String init = o.string("init", regions ? "layout" : "uniform", "uniform", "layout");
         double solo = o.number("solo", 0, 0, 1);
+        repel = o.number("repel", 0, 0, 100);
         o.finish();
         soloSteps = (int) Math.round(solo * s.steps());
         if (guidanceOn && utilityKind.equals("score"))
@@ -229,8 +231,25 @@ final class DndComposition extends BaseComposition {
 
     private float[][] cotangents(AttentionUtility.Evaluation[] evals, double[] q) {
         float[][] out = new float[s.n][];
-        for (int i = 0; i < s.n; i++) out[i] = attention[i].cotangent(evals[i], Arrays.copyOfRange(q, i * s.m, (i + 1) * s.m));
+        for (int i = 0; i < s.n; i++) out[i] = attention[i].cotangent(evals[i], guidanceWeights(q, i));
         return out;
+    }
+
+    /**
+     * Player i's weights in its guidance objective G_i = sum_j w_j u_ij: its allocation row, less
+     * repel times the other players' rows. With repel 0 the guidance pulls i's attention into its
+     * region and out of everything else alike; with repel > 0 out of the other players' regions
+     * first, so that neighbouring objects keep apart instead of merging at the border.
+     */
+    private double[] guidanceWeights(double[] q, int i) {
+        int m = s.m;
+        double[] w = Arrays.copyOfRange(q, i * m, (i + 1) * m);
+        if (repel == 0) return w;
+        for (int k = 0; k < s.n; k++) {
+            if (k == i) continue;
+            for (int j = 0; j < m; j++) w[j] -= repel * q[k * m + j];
+        }
+        return w;
     }
 
     private FloatTensor attentionTensor(int i, float[] weights) {

@@ -71,6 +71,52 @@ class CompositionBehaviourTest {
     }
 
     @Test
+    void repelPushesEachPlayersGuidanceOutOfTheOtherPlayersRegion() {
+        List<PlayerSpec> ps = List.of(player("left"), player("right"));
+        Composition plain = Compositions.create("dnd", Map.of("gamma", "1"), ps, cfg);
+        Composition repelled = Compositions.create("dnd", Map.of("gamma", "1", "repel", "2"), ps, cfg);
+        // the first step is identical up to the guidance weights (same latent, same allocation)
+        List<Composition.PlayerOutput> outs = new ArrayList<>();
+        for (Composition.PlayerRequest r : plain.stepRequests()) outs.add(LocalSampler.step(ps.get(r.player()), GMM, r));
+        repelled.stepRequests();
+        List<Composition.GuidanceRequest> gPlain = plain.acceptStep(outs), gRepelled = repelled.acceptStep(outs);
+        List<FloatTensor> grads = new ArrayList<>();
+        for (Composition.GuidanceRequest r : gPlain) grads.add(LocalSampler.guide(ps.get(r.player()), GMM, r));
+        StepReport report = plain.acceptGuidance(grads);
+        float[] otherQ = report.allocation()[1];
+        float[] w0 = gPlain.get(0).weights().data(), w1 = gRepelled.get(0).weights().data();
+        int ah = gPlain.get(0).weights().dim(0), aw = gPlain.get(0).weights().dim(1);
+        int side = (int) Math.round(Math.sqrt(otherQ.length)), f = side / ah;
+        assertEquals(side, f * ah);
+        // player 0's weights drop where player 1 owns the canvas: the change is anti-correlated with Q_1
+        double[] change = new double[ah * aw], q1 = new double[ah * aw];
+        for (int y = 0; y < ah; y++)
+            for (int x = 0; x < aw; x++) {
+                change[y * aw + x] = w1[y * aw + x] - w0[y * aw + x];
+                for (int dy = 0; dy < f; dy++)
+                    for (int dx = 0; dx < f; dx++) q1[y * aw + x] += otherQ[(y * f + dy) * side + x * f + dx];
+            }
+        double corr = correlation(change, q1);
+        assertTrue(corr < -0.9, "correlation of player 0's weight change with player 1's allocation: " + corr);
+        // repel 0 is the plain method, bit for bit; repel > 0 changes the image
+        LocalSampler.Run a = run("dnd", Map.of("gamma", "1"), ps, cfg), b = run("dnd", Map.of("gamma", "1", "repel", "0"), ps, cfg);
+        assertArrayEquals(a.latent().data(), b.latent().data());
+        assertTrue(CompositionOracleTest.maxDiff(a.latent().data(), run("dnd", Map.of("gamma", "1", "repel", "2"), ps, cfg).latent().data()) > 1e-3);
+    }
+
+    private static double correlation(double[] a, double[] b) {
+        double ma = 0, mb = 0;
+        for (int i = 0; i < a.length; i++) { ma += a[i] / a.length; mb += b[i] / b.length; }
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.sqrt(saa * sbb);
+    }
+
+    @Test
     void guidanceFromThePreviousAllocationIsKnownBeforeTheStep() {
         List<PlayerSpec> ps = List.of(player("left"), player("right"));
         Composition c = Compositions.create("dnd", Map.of("gamma", "0.5", "guidance-from", "previous"), ps, cfg);
