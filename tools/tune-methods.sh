@@ -70,12 +70,31 @@ grid+=(
   "dnd|beta=4,gamma=1,envy-free|dnd.beta=4 dnd.gamma=1 dnd.fairness=envy-free"
   "dnd|beta=4,gamma=1,equitable|dnd.beta=4 dnd.gamma=1 dnd.fairness=equitable"
 )
+# Stage 4 (session 5): dnd's new option repel (a player's guidance pushes its attention out of the
+# other players' regions), alone and with gamma 2, on a larger dev set (--prompts 16: the earlier
+# stages' 16 images per task could not tell settings 6 points apart):
+#   TUNE_METHODS=dnd TUNE_ONLY=repel tools/tune-methods.sh --prompts 16 --images 2 --seed 1 --out dnd-out/tuning-s5
+grid+=(
+  "dnd|beta=4,gamma=1,repel=0|dnd.beta=4 dnd.gamma=1 dnd.repel=0"
+  "dnd|beta=4,gamma=1,repel=0.5|dnd.beta=4 dnd.gamma=1 dnd.repel=0.5"
+  "dnd|beta=4,gamma=1,repel=1|dnd.beta=4 dnd.gamma=1 dnd.repel=1"
+  "dnd|beta=4,gamma=1,repel=2|dnd.beta=4 dnd.gamma=1 dnd.repel=2"
+  "dnd|beta=4,gamma=1,repel=4|dnd.beta=4 dnd.gamma=1 dnd.repel=4"
+  "dnd|beta=4,gamma=1,repel=8|dnd.beta=4 dnd.gamma=1 dnd.repel=8"
+  "dnd|beta=4,gamma=2,repel=2|dnd.beta=4 dnd.gamma=2 dnd.repel=2"
+  "dnd|beta=4,gamma=2,repel=4|dnd.beta=4 dnd.gamma=2 dnd.repel=4"
+  "dnd|beta=4,gamma=2,repel=8|dnd.beta=4 dnd.gamma=2 dnd.repel=8"
+  "dnd|beta=4,gamma=3,repel=2|dnd.beta=4 dnd.gamma=3 dnd.repel=2"
+  "dnd|beta=4,gamma=3,repel=4|dnd.beta=4 dnd.gamma=3 dnd.repel=4"
+)
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
+only="${TUNE_ONLY:-}"        # e.g. TUNE_ONLY=repel: only the settings whose label contains it
 
 printf '%-15s %-20s %8s %8s %8s %8s\n' method setting two_obj color three mean
 for row in "${grid[@]}"; do
   IFS='|' read -r method label opts <<<"$row"
   if [ -n "$filter" ] && [[ ",$filter," != *",$method,"* ]]; then continue; fi
+  if [ -n "$only" ] && [[ "$label" != *"$only"* ]]; then continue; fi
   args=()
   for o in $opts; do args+=(--option "$o"); done
   dir="$out/$method/$label"

@@ -29,9 +29,10 @@ public final class MethodDefaults {
         // canvas (the specialists' training background) for this fraction of the steps
         m.put("multidiffusion", Map.of("bootstrap", "0.3", "background", "black"));
         m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on", "window-end", "24"));
-        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "1"));
+        // repel and gamma 2: tuning stage 4 (session 5)
+        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "2", "repel", "2"));
         // the ablation: dnd's options without the fairness constraints (not tuned on its own)
-        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "1"));
+        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "2", "repel", "2"));
         Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
         m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);

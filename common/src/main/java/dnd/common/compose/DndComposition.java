@@ -24,6 +24,9 @@ import java.util.Set;
  * </pre>
  * with G_i = sum_j Q_ij u_ij(x) (Q fixed), its gradient being the node's VJP of
  * sum(weights * normalised attention) for the cotangent weights of {@link AttentionUtility#cotangent}.
+ * Option repel=r (an addition to the spec) uses G_i = sum_j (Q_ij - r sum_{k != i} Q_kj) u_ij: the
+ * guidance then moves a player's attention out of the other players' regions before the
+ * background, which keeps neighbouring objects from touching and merging (docs/results.md).
  *
  * <p>beta is given as beta' = beta * m (option "beta"), because normalised utilities are about
  * 1/m: beta' keeps one meaning at any resolution; "inf" freezes Q except where fairness moves it.
