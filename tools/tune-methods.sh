@@ -87,6 +87,18 @@ grid+=(
   "dnd|beta=4,gamma=3,repel=2|dnd.beta=4 dnd.gamma=3 dnd.repel=2"
   "dnd|beta=4,gamma=3,repel=4|dnd.beta=4 dnd.gamma=3 dnd.repel=4"
 )
+# Stage 4b (session 5, after the apparel/footwear fine-tune): multidiffusion's bootstrap on the
+# same larger dev set, and dnd's fairness notion with repulsion, against the ablation:
+#   TUNE_ONLY=s4b tools/tune-methods.sh --prompts 16 --images 2 --seed 1 --out dnd-out/tuning-s5
+grid+=(
+  "multidiffusion|s4b,bootstrap=0.1|multidiffusion.bootstrap=0.1"
+  "multidiffusion|s4b,bootstrap=0.3|multidiffusion.bootstrap=0.3"
+  "multidiffusion|s4b,bootstrap=0.5|multidiffusion.bootstrap=0.5"
+  "dnd|s4b,gamma=2,repel=2|dnd.beta=4 dnd.gamma=2 dnd.repel=2"
+  "dnd-nofair|s4b,gamma=2,repel=2|dnd-nofair.beta=4 dnd-nofair.gamma=2 dnd-nofair.repel=2"
+  "dnd|s4b,gamma=2,repel=2,envy-free|dnd.beta=4 dnd.gamma=2 dnd.repel=2 dnd.fairness=envy-free"
+  "dnd|s4b,gamma=2,repel=2,equitable|dnd.beta=4 dnd.gamma=2 dnd.repel=2 dnd.fairness=equitable"
+)
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
 only="${TUNE_ONLY:-}"        # e.g. TUNE_ONLY=repel: only the settings whose label contains it
 

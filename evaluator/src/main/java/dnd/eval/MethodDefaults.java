@@ -27,7 +27,7 @@ public final class MethodDefaults {
         m.put("composable", Map.of("weights", "each"));
         // fixed layout of equal vertical strips; players see only their own strip over a black
         // canvas (the specialists' training background) for this fraction of the steps
-        m.put("multidiffusion", Map.of("bootstrap", "0.3", "background", "black"));
+        m.put("multidiffusion", Map.of("bootstrap", "0.1", "background", "black"));
         m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on", "window-end", "24"));
         // repel and gamma 2: tuning stage 4 (session 5)
         m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "2", "repel", "2"));
