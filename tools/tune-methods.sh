@@ -98,6 +98,11 @@ grid+=(
   "dnd-nofair|s4b,gamma=2,repel=2|dnd-nofair.beta=4 dnd-nofair.gamma=2 dnd-nofair.repel=2"
   "dnd|s4b,gamma=2,repel=2,envy-free|dnd.beta=4 dnd.gamma=2 dnd.repel=2 dnd.fairness=envy-free"
   "dnd|s4b,gamma=2,repel=2,equitable|dnd.beta=4 dnd.gamma=2 dnd.repel=2 dnd.fairness=equitable"
+  "composable|s4b,weights=each|composable.weights=each"
+  "composable|s4b,weights=normalised|composable.weights=normalised"
+  "amdm|s4b,window-end=24|amdm.window-end=24"
+  "amdm|s4b,window-end=18|amdm.window-end=18"
+  "average|s4b,defaults|"
 )
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
 only="${TUNE_ONLY:-}"        # e.g. TUNE_ONLY=repel: only the settings whose label contains it
