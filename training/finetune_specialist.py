@@ -21,12 +21,11 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dnd_common import CanvasMaker, linear_alphas_cumprod, average_attention  # noqa: E402
+from dnd_common import CanvasMaker, linear_alphas_cumprod  # noqa: E402
 from export import build_net, export  # noqa: E402
-from train_specialist import attention_loss  # noqa: E402
+from train_specialist import ema_update, training_loss  # noqa: E402
 
 
 def main():
@@ -63,24 +62,14 @@ def main():
     t0 = time.time()
     for step in range(a.steps):
         b = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in maker.make(a.batch).items()}
-        x0 = b["x"]
-        t = torch.randint(0, 1000, (a.batch,), device=dev)
-        noise = torch.randn_like(x0)
-        sa = ac[t].sqrt()[:, None, None, None]
-        sn = (1 - ac[t]).sqrt()[:, None, None, None]
-        eps, maps = net(sa * x0 + sn * noise, t, b["tokens"])
-        mse = F.mse_loss(eps, noise)
-        att = attention_loss(maps, average_attention(maps), b["tokens"], b["tmask"], b["nmask"], b["cond"])
-        loss = mse + a.attn_weight * att
+        loss, mse, _ = training_loss(net, b, ac, a.attn_weight)
         for g in opt.param_groups:
             g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * step / a.steps))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        with torch.no_grad():
-            for pe, pn in zip(ema.parameters(), net.parameters()):
-                pe.mul_(a.ema).add_(pn.detach(), alpha=1 - a.ema)
+        ema_update(ema, net, a.ema)
         if (step + 1) % 500 == 0:
             print("step %d/%d mse %.4f lr %.2e %.0fs" % (step + 1, a.steps, mse.item(),
                                                       opt.param_groups[0]["lr"], time.time() - t0), flush=True)

@@ -62,6 +62,27 @@ def attention_loss(maps, avg8, tokens, tmask, nmask, cond):
     return (per * c).sum() / c.sum()
 
 
+def training_loss(net, b, ac, attn_weight):
+    """The training objective on one CanvasMaker batch b (tensors on the net's device): noise
+    the canvases at uniform t, eps MSE plus attn_weight x the attention-supervision loss.
+    Returns (loss, mse, att)."""
+    x0 = b["x"]
+    t = torch.randint(0, 1000, (x0.shape[0],), device=x0.device)
+    noise = torch.randn_like(x0)
+    sa = ac[t].sqrt()[:, None, None, None]
+    sn = (1 - ac[t]).sqrt()[:, None, None, None]
+    eps, maps = net(sa * x0 + sn * noise, t, b["tokens"])
+    mse = F.mse_loss(eps, noise)
+    att = attention_loss(maps, average_attention(maps), b["tokens"], b["tmask"], b["nmask"], b["cond"])
+    return mse + attn_weight * att, mse, att
+
+
+def ema_update(ema, net, decay):
+    with torch.no_grad():
+        for pe, pn in zip(ema.parameters(), net.parameters()):
+            pe.mul_(decay).add_(pn.detach(), alpha=1 - decay)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
@@ -146,18 +167,7 @@ def main():
     acc = {"loss": 0.0, "mse": 0.0, "att": 0.0, "n": 0}
     while step < a.steps:
         net.train()
-        b = maker.make(a.batch)
-        x0 = b["x"]
-        t = torch.randint(0, 1000, (a.batch,))
-        noise = torch.randn_like(x0)
-        sa = ac[t].sqrt()[:, None, None, None]
-        sn = (1 - ac[t]).sqrt()[:, None, None, None]
-        xt = sa * x0 + sn * noise
-        eps, maps = net(xt, t, b["tokens"])
-        mse = F.mse_loss(eps, noise)
-        avg8 = average_attention(maps)
-        att = attention_loss(maps, avg8, b["tokens"], b["tmask"], b["nmask"], b["cond"])
-        loss = mse + a.attn_weight * att
+        loss, mse, att = training_loss(net, maker.make(a.batch), ac, a.attn_weight)
         lr = a.lr * min(1.0, (step + 1) / 100.0)
         for g in opt.param_groups:
             g["lr"] = lr
@@ -166,10 +176,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
         step += 1
-        d = min(a.ema, (1.0 + step) / (10.0 + step))
-        with torch.no_grad():
-            for pe, pn in zip(ema.parameters(), net.parameters()):
-                pe.mul_(d).add_(pn.detach(), alpha=1 - d)
+        ema_update(ema, net, min(a.ema, (1.0 + step) / (10.0 + step)))
         acc["loss"] += loss.item()
         acc["mse"] += mse.item()
         acc["att"] += float(att)
