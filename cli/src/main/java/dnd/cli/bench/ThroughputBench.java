@@ -43,12 +43,17 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "1", description = "Timed rounds per row (median images/min). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
+    @Option(names = "--synthetic", paramLabel = "SPEC",
+            description = {"Serve synthetic fixed-cost nodes instead of the shipped models (one node JVM per player), e.g.",
+                    "shape=3x32x32,attention=8x8,context=4,cost=8ms,per-item=0.2ms: a GPU-like host whose forward pass costs",
+                    "about the same for one row or a batch. Measures the serving machinery without this box's CPU-bound models."})
+    String synthetic;
+
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
-        List<ModelDirs.Shipped> models = shipped.find();
         Report report = new Report();
-        try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
+        try (LoopbackCluster cluster = LoopbackCluster.start(nodeSpecs(), common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());
             List<Player> ps = Players.pick(new ArrayList<ModelCard>(cluster.cards().values()), players);
             ComposeRequest base = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps).build();
@@ -93,10 +98,22 @@ public final class ThroughputBench implements Callable<Integer> {
                     row.put("rounds", repeats);
                     System.err.printf(Locale.ROOT, "  k=%d batching=%s: %.1f images/min%n", k, batching, perMin);
                 }
-            report.rows().forEach(r -> r.put("players", Players.label(ps)));
+            report.rows().forEach(r -> {
+                r.put("players", Players.label(ps));
+                r.put("nodes", synthetic == null ? "shipped" : "synthetic " + synthetic);
+            });
         }
         System.out.print(common.json ? report.json() : report.table());
         return 0;
+    }
+
+    /** One node JVM per shipped model, or with --synthetic one synthetic node per player. */
+    private List<LoopbackCluster.NodeSpec> nodeSpecs() {
+        if (synthetic == null) return ModelDirs.nodes(shipped.find());
+        List<LoopbackCluster.NodeSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= players; i++)
+            specs.add(new LoopbackCluster.NodeSpec("syn" + i, List.of("--synthetic", synthetic + ",name=syn" + i)));
+        return specs;
     }
 
     private static List<ComposeRequest> requests(ComposeRequest base, int k, boolean batching, long seed0) {
