@@ -104,6 +104,20 @@ grid+=(
   "amdm|s4b,window-end=18|amdm.window-end=18"
   "average|s4b,defaults|"
 )
+# Stage 5 (session 6): how strongly proportional fairness binds. delta=0.35 puts every target below
+# what a flat start gives (1/(n+1)), so nothing binds; share=S (new) targets S of a player's own
+# utility (the default is (1 - 0.05)/n); then the best two and the ablation on fresh dev seeds:
+#   TUNE_ONLY=s5, tools/tune-methods.sh --prompts 16 --images 2 --seed 1 --out dnd-out/tuning-s6   # the comma leaves out s5b
+#   TUNE_ONLY=s5b tools/tune-methods.sh --prompts 24 --images 2 --seed 2 --out dnd-out/tuning-s6b
+grid+=(
+  "dnd|s5,delta=0.35|dnd.delta=0.35"
+  "dnd|s5,share=0.5|dnd.share=0.5"
+  "dnd|s5,share=0.7|dnd.share=0.7"
+  "dnd|s5,share=0.85|dnd.share=0.85"
+  "dnd|s5b,defaults|"
+  "dnd|s5b,share=0.85|dnd.share=0.85"
+  "dnd-nofair|s5b,defaults|"
+)
 filter="${TUNE_METHODS:-}"   # e.g. TUNE_METHODS=dnd,multidiffusion to run part of the grid
 only="${TUNE_ONLY:-}"        # e.g. TUNE_ONLY=repel: only the settings whose label contains it
 
