@@ -63,6 +63,7 @@ final class DndComposition extends BaseComposition {
         OPTIONS.put("guidance-sigma", "ddpm|eta: the sigma of the guidance step, the DDPM posterior one or DDIM's (default ddpm)");
         OPTIONS.put("fictitious", "on|off: the fictitious player (exempt, utility 1/m, mean kernel) (default on)");
         OPTIONS.put("delta", "share relaxation in [0,1): targets (1-delta)/n of a player's total utility (default 0.05)");
+        OPTIONS.put("share", "proportional target as a fraction of a player's own total utility, in (0,1]; replaces (1-delta)/n (default: not set)");
         OPTIONS.put("equitable-tolerance", "epsilon of the equitable rows, on the scale of V (default 0.02)");
         OPTIONS.put("lambda-cap", "cap on the multipliers as the largest tilt exp(cap) (default 50)");
         OPTIONS.put("sharpen", "power applied to the attention utility, > 0 (default 1)");
@@ -103,6 +104,11 @@ final class DndComposition extends BaseComposition {
         ddpmSigma = o.string("guidance-sigma", "ddpm", "ddpm", "eta").equals("ddpm");
         fictitious = o.flag("fictitious", true);
         double delta = o.number("delta", 0.05, 0, 0.999);
+        if (o.has("share")) {
+            if (o.has("delta")) throw new IllegalArgumentException("method " + name + ": give share or delta, not both");
+            if (notions.contains(Fairness.ENVY_FREE)) throw new IllegalArgumentException("method " + name + ": share applies to proportional fairness only");
+            delta = 1 - o.number("share", 0.5, 1e-6, 1) * s.n;   // target (1 - delta)/n * total = share * total
+        }
         double eqTol = o.number("equitable-tolerance", 0.02, 0, 1);
         double cap = o.number("lambda-cap", 50, 1e-3, 700);
         double sharpen = o.number("sharpen", 1, 1e-3, 100);

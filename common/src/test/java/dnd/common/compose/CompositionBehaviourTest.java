@@ -50,6 +50,25 @@ class CompositionBehaviourTest {
     }
 
     @Test
+    void shareSetsEachPlayersProportionalTargetAsAFractionOfItsOwnUtility() {
+        List<PlayerSpec> ps = List.of(player("left"), player("right"));
+        LocalSampler.Run r = run("dnd", Map.of("beta", "2", "share", "0.8"), ps, cfg);
+        boolean bound = false;
+        for (StepReport rep : r.reports()) {
+            assertEquals(1 - 0.8 * 2, rep.relaxation(), 1e-12);
+            for (StepReport.PlayerShare sh : rep.players()) {
+                assertEquals(0.8, sh.target(), 1e-9, "normalised utility: the target is the share itself");
+                assertTrue(sh.slack() >= -1e-6 || rep.lambdaCapHit(), sh.toString());
+            }
+            bound |= java.util.Arrays.stream(rep.lambda()).anyMatch(l -> l > 0);
+        }
+        assertTrue(bound, "a target of 0.8 binds where 0.475 did not");
+        assertThrows(IllegalArgumentException.class, () -> run("dnd", Map.of("share", "0.8", "delta", "0.1"), ps, cfg));
+        assertThrows(IllegalArgumentException.class, () -> run("dnd", Map.of("share", "0.8", "fairness", "envy-free"), ps, cfg));
+        assertThrows(IllegalArgumentException.class, () -> run("dnd", Map.of("share", "1.5"), ps, cfg));
+    }
+
+    @Test
     void guidanceHasTheConfiguredLengthAndChangesTheImage() {
         List<PlayerSpec> ps = List.of(player("left"), player("right"));
         LocalSampler.Run guided = run("dnd", Map.of("gamma", "0.7"), ps, cfg);
