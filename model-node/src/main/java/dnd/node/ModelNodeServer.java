@@ -67,7 +67,8 @@ public final class ModelNodeServer implements AutoCloseable {
         this.config = config;
         this.denoiser = denoiser;
         ModelCard card = denoiser.card().withMaxBatch(config.maxBatch());
-        this.batcher = new MicroBatcher(runner(denoiser, config), config.maxBatch(), config.maxWaitMicros(), config.maxQueuedLatents(), stats);
+        // Idle requests that must run alone run on the transport thread (directExecutor below): two thread hand-offs fewer per step.
+        this.batcher = new MicroBatcher(runner(denoiser, config), config.maxBatch(), config.maxWaitMicros(), config.maxQueuedLatents(), stats, true);
         this.service = new ModelNodeService(card, new RequestValidator(card, config.maxBatch()), batcher, stats);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                 .maxInboundMessageSize(maxMessageBytes(card, config))

@@ -134,4 +134,79 @@ class MicroBatcherTest {
         assertThrows(IllegalArgumentException.class, () -> new MicroBatcher(new BatchRunner(d, 2), 4, 0, 16, new NodeStats()),
                 "a fixed shape smaller than max batch cannot hold a full batch");
     }
+    /** Records which thread called the backend and how many calls overlapped; the first call waits for a latch. */
+    static final class Watched implements Denoiser {
+        final SyntheticDenoiser inner = new SyntheticDenoiser(SyntheticSpec.parse("shape=1x4x4,attention=2x2,context=3,cost=0ms"), 64);
+        final CountDownLatch firstRunning = new CountDownLatch(1), release = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger(), calls = new java.util.concurrent.atomic.AtomicInteger();
+        volatile int mostAtOnce;
+        final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        public ModelCard card() { return inner.card(); }
+
+        public Forward forward(FloatTensor x, long[] t, long[][] tokens) {
+            int now = active.incrementAndGet();
+            mostAtOnce = Math.max(mostAtOnce, now);
+            threads.add(Thread.currentThread().getName());
+            try {
+                if (calls.getAndIncrement() == 0) {
+                    firstRunning.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                }
+                return inner.forward(x, t, tokens);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+
+        public UtilityGradient utilityGrad(FloatTensor x, long[] t, long[][] tokens, FloatTensor w) { return inner.utilityGrad(x, t, tokens, w); }
+    }
+
+    @Test
+    void anIdleRequestThatMustRunAloneRunsOnTheCallersThreadAndNeverBesideAnother() throws Exception {
+        Watched d = new Watched();
+        ModelCard c = d.card();
+        try (MicroBatcher batcher = new MicroBatcher(new BatchRunner(d), 4, 0, 16, new NodeStats(), true)) {
+            CompletableFuture<MicroBatcher.Outcome> first = new CompletableFuture<>(), queued = new CompletableFuture<>(), merged = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    batcher.submit(step(c, 1, true), first::complete);
+                } catch (RequestException e) {
+                    first.completeExceptionally(e);
+                }
+            }, "transport-1");
+            caller.start();
+            assertTrue(d.firstRunning.await(30, TimeUnit.SECONDS));
+            // busy: these queue for the worker and submit returns at once
+            batcher.submit(step(c, 1, true), queued::complete);
+            batcher.submit(step(c, 2, false), merged::complete);
+            assertFalse(queued.isDone());
+            assertFalse(merged.isDone());
+            d.release.countDown();
+            assertNull(first.get(30, TimeUnit.SECONDS).failure());
+            assertNull(queued.get(30, TimeUnit.SECONDS).failure());
+            assertNull(merged.get(30, TimeUnit.SECONDS).failure());
+            caller.join(30_000);
+            assertEquals(List.of("transport-1", "dnd-batcher", "dnd-batcher"), d.threads, "the idle request ran on its caller, the rest on the worker");
+            assertEquals(1, d.mostAtOnce, "calls into the backend never overlap");
+        }
+    }
+
+    @Test
+    void anIdleRequestThatMayMergeStillGoesThroughTheWorker() throws Exception {
+        Watched d = new Watched();
+        d.release.countDown();
+        ModelCard c = d.card();
+        try (MicroBatcher batcher = new MicroBatcher(new BatchRunner(d), 4, 0, 16, new NodeStats(), true)) {
+            CompletableFuture<MicroBatcher.Outcome> alone = new CompletableFuture<>(), mergeable = new CompletableFuture<>();
+            batcher.submit(step(c, 1, true), alone::complete);
+            assertTrue(alone.isDone(), "an idle reproducible request is answered before submit returns");
+            batcher.submit(step(c, 1, false), mergeable::complete);
+            assertNull(mergeable.get(30, TimeUnit.SECONDS).failure());
+            assertEquals(List.of(Thread.currentThread().getName(), "dnd-batcher"), d.threads);
+        }
+    }
 }
