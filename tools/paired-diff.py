@@ -4,6 +4,7 @@ their %images on the same prompts and seeds, with a 95% interval from a bootstra
 (images of a prompt are resampled together), and how many images only one of them got right.
 
   tools/paired-diff.py DIR TASK METHOD_A METHOD_B        # e.g. dnd-out/eval two_object dnd multidiffusion
+  tools/paired-diff.py DIR1,DIR2 TASK METHOD_A METHOD_B  # runs of different seeds pooled (prompts kept apart)
 """
 import json
 import random
@@ -18,10 +19,14 @@ def verdicts(root, task, method):
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
-    root, task, a, b = sys.argv[1:]
-    va, vb = verdicts(root, task, a), verdicts(root, task, b)
-    if va.keys() != vb.keys():
-        sys.exit("the two methods were not run on the same prompts and images")
+    roots, task, a, b = sys.argv[1:]
+    va, vb = {}, {}
+    for r, root in enumerate(roots.split(",")):
+        ra, rb = verdicts(root, task, a), verdicts(root, task, b)
+        if ra.keys() != rb.keys():
+            sys.exit("the two methods were not run on the same prompts and images in " + root)
+        va.update({((r, k[0]), k[1]): v for k, v in ra.items()})   # a prompt is (run, index)
+        vb.update({((r, k[0]), k[1]): v for k, v in rb.items()})
     keys = sorted(va)
     prompts = sorted({k[0] for k in keys})
     per_prompt = {p: [va[k] - vb[k] for k in keys if k[0] == p] for p in prompts}
