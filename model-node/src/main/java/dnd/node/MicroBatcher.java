@@ -86,8 +86,7 @@ public final class MicroBatcher implements AutoCloseable {
             if (queuedLatents + work.items() > maxQueuedLatents)
                 throw RequestException.exhausted("queue: " + queuedLatents + " latents are waiting (limit " + maxQueuedLatents + "); retry later");
             Pending p = new Pending(work, System.nanoTime(), done);
-            boolean alone = work.reproducible() && !mergeReproducible;
-            if (runIdleInCaller && alone && queue.isEmpty() && running == 0) {
+            if (runIdleInCaller && runsAlone(work) && queue.isEmpty() && running == 0) {
                 running = work.items();
                 now = p;
             } else {
@@ -159,6 +158,9 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
+    /** A reproducible request shares no call unless every call is padded to one fixed shape. */
+    private boolean runsAlone(NodeWork work) { return work.reproducible() && !mergeReproducible; }
+
     /** The backend call in flight ended: the worker may start the next. */
     private void finished() {
         lock.lock();
@@ -182,12 +184,12 @@ public final class MicroBatcher implements AutoCloseable {
             List<Pending> batch = new ArrayList<>();
             batch.add(head);
             int n = head.work().items();
-            if (mergeReproducible || !head.work().reproducible()) {
+            if (!runsAlone(head.work())) {
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (true) {
                     for (Iterator<Pending> it = queue.iterator(); it.hasNext() && n < maxBatch; ) {
                         Pending p = it.next();
-                        if ((p.work().reproducible() && !mergeReproducible) || p.work().getClass() != head.work().getClass() || n + p.work().items() > maxBatch) continue;
+                        if (runsAlone(p.work()) || p.work().getClass() != head.work().getClass() || n + p.work().items() > maxBatch) continue;
                         it.remove();
                         batch.add(p);
                         n += p.work().items();

@@ -55,7 +55,7 @@ public final class FanoutBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nodes: each must be in 1..8 (the coordinator's player limit)");
         List<LoopbackCluster.NodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= max; i++)
-            specs.add(new LoopbackCluster.NodeSpec("syn" + i, List.of("--synthetic", "shape=" + shape + ",cost=" + cost + ",name=syn" + i)));
+            specs.add(LoopbackCluster.NodeSpec.synthetic("syn" + i, "shape=" + shape + ",cost=" + cost));
         Report report = new Report();
         try (LoopbackCluster cluster = LoopbackCluster.start(specs, common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());

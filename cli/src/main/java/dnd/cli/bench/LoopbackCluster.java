@@ -31,7 +31,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 final class LoopbackCluster implements AutoCloseable {
 
     /** One node to start: a name for logs and its backend flags, e.g. {@code --model DIR}. */
-    record NodeSpec(String name, List<String> backend) {}
+    record NodeSpec(String name, List<String> backend) {
+        /** A synthetic fixed-cost node ({@code --synthetic SPEC}) named {@code name}. */
+        static NodeSpec synthetic(String name, String spec) {
+            return new NodeSpec(name, List.of("--synthetic", spec + ",name=" + name));
+        }
+    }
 
     private final ActorSystem<Void> system;
     private final Coordinator coordinator;

@@ -112,7 +112,7 @@ public final class ThroughputBench implements Callable<Integer> {
         if (synthetic == null) return ModelDirs.nodes(shipped.find());
         List<LoopbackCluster.NodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= players; i++)
-            specs.add(new LoopbackCluster.NodeSpec("syn" + i, List.of("--synthetic", synthetic + ",name=syn" + i)));
+            specs.add(LoopbackCluster.NodeSpec.synthetic("syn" + i, synthetic));
         return specs;
     }
 
