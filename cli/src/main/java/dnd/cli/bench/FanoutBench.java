@@ -80,6 +80,7 @@ public final class FanoutBench implements Callable<Integer> {
                 row.put("latency_ratio_vs_n1", step / base);
                 row.put("median_step_ms", step);
                 row.put("median_compute_ms", Samples.median(m.computeMs()));
+                row.put("median_coord_ms", Samples.median(m.coordinatorMs()));
                 row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
                 row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());
                 row.put("nodes_cpu_ms_per_step", m.nodesCpuMsPerStep());

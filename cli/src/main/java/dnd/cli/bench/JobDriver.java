@@ -15,8 +15,8 @@ import java.util.concurrent.Future;
 /** Runs Compose requests through the coordinator's public API and keeps what their events say about time. */
 final class JobDriver {
 
-    /** One step as the coordinator timed it: wall time and the node compute on its critical path. */
-    record StepTime(int image, int step, double stepMs, double computeMs) {}
+    /** One step as the coordinator timed it: wall time, the node compute on its critical path and the job actor's own time. */
+    record StepTime(int image, int step, double stepMs, double computeMs, double coordinatorMs) {}
 
     /** One finished job: its steps, the client's wall time (request sent to last event) and the coordinator's. */
     record JobTiming(List<StepTime> steps, double clientWallMs, double coordinatorWallMs, int images) {}
@@ -43,7 +43,7 @@ final class JobDriver {
             ComposeEvent e = events.next();
             switch (e.getKindCase()) {
                 case PROGRESS -> steps.add(new StepTime(e.getProgress().getImage(), e.getProgress().getStep(),
-                        e.getProgress().getStepMs(), e.getProgress().getComputeMs()));
+                        e.getProgress().getStepMs(), e.getProgress().getComputeMs(), e.getProgress().getCoordinatorMs()));
                 case IMAGE -> images++;
                 case DONE -> coordinatorWall = e.getDone().getWallMs();
                 default -> { }

@@ -84,6 +84,7 @@ public final class OverheadBench implements Callable<Integer> {
                 row.put("median_step_ms", step);
                 row.put("median_compute_ms", compute);
                 row.put("median_overhead_ms", Samples.median(overheadMs));
+                row.put("median_coord_ms", Samples.median(m.coordinatorMs()));
                 row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
                 row.put("client_wall_per_step_ms", Samples.median(m.clientWallPerStep()));
                 row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());

@@ -17,6 +17,7 @@ final class Rounds {
     record Measured(List<JobDriver.StepTime> steps, CpuMeter.Reading cpu, int allSteps, List<Double> clientWallPerStep) {
         double[] stepMs() { return steps.stream().mapToDouble(JobDriver.StepTime::stepMs).toArray(); }
         double[] computeMs() { return steps.stream().mapToDouble(JobDriver.StepTime::computeMs).toArray(); }
+        double[] coordinatorMs() { return steps.stream().mapToDouble(JobDriver.StepTime::coordinatorMs).toArray(); }
         double coordCpuMsPerStep() { return cpu.coordinatorNanos() / 1e6 / allSteps; }
         double nodesCpuMsPerStep() { return cpu.nodesNanos() / 1e6 / allSteps; }
     }

@@ -19,6 +19,7 @@ abstract class BaseComposition implements Composition {
     private Phase phase = Phase.AWAIT_STEP;
     private int k;
     private List<GuidanceRequest> pendingGuidance = List.of();
+    private List<PlayerRequest> requests = List.of();   // the current step's, handed out by stepRequests
     private int previewStep = -1;
     private float[] previewBefore, previewAfter;   // the output latent around the last step (arrays are replaced, never mutated)
 
@@ -39,18 +40,40 @@ abstract class BaseComposition implements Composition {
     @Override
     public final List<PlayerRequest> stepRequests() {
         expect(Phase.AWAIT_STEP, "stepRequests");
-        List<PlayerRequest> out = new ArrayList<>(s.n);
-        for (int i = 0; i < s.n; i++) out.add(new PlayerRequest(i, s.latent(input(i, k)), s.t(k), s.s(k), needsAttention()));
-        return out;
+        if (requests.isEmpty() || requests.get(0).step() != k) {
+            List<PlayerRequest> out = new ArrayList<>(s.n);
+            for (int i = 0; i < s.n; i++) out.add(new PlayerRequest(i, s.latent(input(i, k)), s.t(k), s.s(k), needsAttention(), k));
+            requests = List.copyOf(out);
+        }
+        return requests;
     }
 
     @Override
     public final List<GuidanceRequest> acceptStep(List<PlayerOutput> outputs) {
-        expect(Phase.AWAIT_STEP, "acceptStep");
-        if (outputs == null || outputs.size() != s.n)
-            throw new IllegalArgumentException("outputs: expected " + s.n + " (one per player), got " + (outputs == null ? 0 : outputs.size()));
-        for (int i = 0; i < s.n; i++) s.validate(i, outputs.get(i), needsAttention());
-        pendingGuidance = List.copyOf(onStep(k, outputs));
+        expectOutputs("acceptStep", outputs);
+        List<PlayerRequest> current = stepRequests();
+        List<PreparedOutput> prepared = new ArrayList<>(s.n);
+        for (int i = 0; i < s.n; i++) prepared.add(prepare(current.get(i), outputs.get(i)));
+        return acceptPrepared(prepared);
+    }
+
+    @Override
+    public final PreparedOutput prepare(PlayerRequest request, PlayerOutput output) {
+        if (request == null) throw new IllegalArgumentException("prepare: the request is missing");
+        s.validate(request.player(), output, request.needsAttention());
+        return new PreparedOutput(request, output, preparePlayer(request, output));
+    }
+
+    @Override
+    public final List<GuidanceRequest> acceptPrepared(List<PreparedOutput> outputs) {
+        expectOutputs("acceptPrepared", outputs);
+        List<PlayerRequest> current = stepRequests();
+        for (int i = 0; i < s.n; i++) {
+            PreparedOutput p = outputs.get(i);
+            if (p == null || p.request != current.get(i))
+                throw new IllegalArgumentException("output " + i + " was not prepared from step " + k + "'s request of player " + i);
+        }
+        pendingGuidance = List.copyOf(onPreparedStep(k, outputs));
         phase = Phase.AWAIT_GUIDANCE;
         return pendingGuidance;
     }
@@ -93,10 +116,29 @@ abstract class BaseComposition implements Composition {
     /** Blends what can be blended; returns the guidance requests (usually none). */
     protected abstract List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs);
 
+    /**
+     * A method's work on one player's output alone, for {@link #onPreparedStep}; runs on any
+     * thread, so it may read only the request, the output and fixed settings. Default: none.
+     */
+    protected Object preparePlayer(PlayerRequest request, PlayerOutput output) { return null; }
+
+    /** onStep with each output's {@link #preparePlayer} work; the default ignores the work. */
+    protected List<GuidanceRequest> onPreparedStep(int k, List<PreparedOutput> outputs) {
+        List<PlayerOutput> raw = new ArrayList<>(outputs.size());
+        for (PreparedOutput p : outputs) raw.add(p.output);
+        return onStep(k, raw);
+    }
+
     /** Finishes step k (guidance, noise) and reports it. */
     protected abstract StepReport onGuidance(int k, List<FloatTensor> gradients);
 
     protected abstract float[] finalLatent();
+
+    private void expectOutputs(String call, List<?> outputs) {
+        expect(Phase.AWAIT_STEP, call);
+        if (outputs == null || outputs.size() != s.n)
+            throw new IllegalArgumentException("outputs: expected " + s.n + " (one per player), got " + (outputs == null ? 0 : outputs.size()));
+    }
 
     private void expect(Phase want, String call) {
         if (done()) throw new IllegalStateException(method + ": " + call + " after the last step");

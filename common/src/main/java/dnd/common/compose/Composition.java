@@ -10,11 +10,13 @@ import java.util.List;
  *   while (!c.done()) {
  *     outputs = run c.stepRequests() on the players' models
  *     guidance = c.acceptStep(outputs)             // solves the game when the method has one
+ *                                                  // (or: acceptPrepared(prepare(request, output) each))
  *     grads = run guidance on the players' models  // empty list when guidance is empty
  *     report = c.acceptGuidance(grads)             // blends, adds seeded noise, advances
  *   }
  * </pre>
  * Everything is determined by (players, method, options, seed): the same inputs give the same bits.
+ * {@link #prepare} is the one method a driver may call from other threads.
  */
 public interface Composition {
 
@@ -33,6 +35,21 @@ public interface Composition {
      * player must compute; an empty list when the method needs none this step.
      */
     List<GuidanceRequest> acceptStep(List<PlayerOutput> outputs);
+
+    /**
+     * The work on one player's step output that needs no other player's output (its checks, its
+     * classifier-free guidance and DDIM mean, its utility), done now. Pure and thread-safe: it
+     * reads only the request (whose latent is never mutated) and the job's fixed settings, so a
+     * driver may call it on any thread as soon as that player's answer arrives, overlapping the
+     * work with the wait for slower players. Throws IllegalArgumentException for a bad output.
+     */
+    PreparedOutput prepare(PlayerRequest request, PlayerOutput output);
+
+    /**
+     * {@link #acceptStep} for outputs already prepared (one per player, in player order, each
+     * prepared from this step's request); gives the same bits as acceptStep on the raw outputs.
+     */
+    List<GuidanceRequest> acceptPrepared(List<PreparedOutput> outputs);
 
     /**
      * Guidance requests already known before the current step's outputs (the "previous
@@ -54,8 +71,23 @@ public interface Composition {
     /** The final latent [C,H,W]; only when {@link #done()}. */
     FloatTensor result();
 
-    /** What one player's model computes for one step: x is [C,H,W]; t and s as in spec 1.2 (s < 0: final). */
-    record PlayerRequest(int player, FloatTensor x, long t, long s, boolean needsAttention) {}
+    /** What one player's model computes for step {@code step}: x is [C,H,W]; t and s as in spec 1.2 (s < 0: final). */
+    record PlayerRequest(int player, FloatTensor x, long t, long s, boolean needsAttention, int step) {}
+
+    /** A player's step output with its per-player work done ({@link #prepare}); opaque to drivers. */
+    final class PreparedOutput {
+        final PlayerRequest request;
+        final PlayerOutput output;
+        final Object work;   // what the method computed from this output alone (null when nothing)
+
+        PreparedOutput(PlayerRequest request, PlayerOutput output, Object work) {
+            this.request = request;
+            this.output = output;
+            this.work = work;
+        }
+
+        public PlayerRequest request() { return request; }
+    }
 
     /** One player's answer: eps under its context and the null context [C,H,W], and its item-token attention [h,w] (null when not asked). */
     record PlayerOutput(FloatTensor epsCond, FloatTensor epsUncond, FloatTensor attention) {}

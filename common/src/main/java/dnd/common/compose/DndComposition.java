@@ -188,24 +188,35 @@ final class DndComposition extends BaseComposition {
         return out;
     }
 
+    /** One player's share of a step's work: its CFG mean and its utility (with what the cotangent needs). */
+    private record PlayerWork(double[] mean, double[] utility, AttentionUtility.Evaluation evaluation) {}
+
+    @Override
+    protected Object preparePlayer(PlayerRequest r, PlayerOutput out) {
+        int i = r.player(), k = r.step();
+        float[] xi = r.x().data();
+        double[] mean = s.mean(i, k, xi, s.guidedEps(i, k, xi, out));
+        if (attention == null) return new PlayerWork(mean, score.evaluate(out.epsCond().data(), out.epsUncond().data()), null);
+        AttentionUtility.Evaluation e = attention[i].evaluate(out.attention().data());
+        return new PlayerWork(mean, e.utility(), e);
+    }
+
     @Override
     protected List<GuidanceRequest> onStep(int k, List<PlayerOutput> outputs) {
+        throw new IllegalStateException("dnd prepares every output: onPreparedStep runs instead");
+    }
+
+    @Override
+    protected List<GuidanceRequest> onPreparedStep(int k, List<PreparedOutput> outputs) {
         int m = s.m, n = s.n;
         double[][] means = new double[n][];
         double[] u = new double[n * m];
         AttentionUtility.Evaluation[] evals = new AttentionUtility.Evaluation[n];
         for (int i = 0; i < n; i++) {
-            PlayerOutput out = outputs.get(i);
-            float[] xi = input(i, k);
-            means[i] = s.mean(i, k, xi, s.guidedEps(i, k, xi, out));
-            double[] ui;
-            if (attention != null) {
-                evals[i] = attention[i].evaluate(out.attention().data());
-                ui = evals[i].utility();
-            } else {
-                ui = score.evaluate(out.epsCond().data(), out.epsUncond().data());
-            }
-            System.arraycopy(ui, 0, u, i * m, m);
+            PlayerWork work = (PlayerWork) outputs.get(i).work;
+            means[i] = work.mean();
+            evals[i] = work.evaluation();
+            System.arraycopy(work.utility(), 0, u, i * m, m);
         }
         double beta = Double.isInfinite(betaPrime) ? Double.POSITIVE_INFINITY : betaPrime / m;
         game = solver.solve(u, logQ, beta, lambda);

@@ -10,7 +10,7 @@ final class Events {
     private Events() {}
 
     static JobEvent.StepAllocated allocated(String jobId, int image, StepReport r, ModelCard card, double stepMs, double computeMs,
-                                            byte[] previewPng) {
+                                            double coordinatorMs, byte[] previewPng) {
         float[][] q = r.allocation();
         int rows = q.length;
         int m = rows == 0 ? 0 : q[0].length;
@@ -22,6 +22,6 @@ final class Events {
                 .map(p -> new JobEvent.Share(p.player(), p.share(), p.value(), p.target(), p.slack())).toList();
         return new JobEvent.StepAllocated(jobId, image, r.step(), r.totalSteps(), r.timestep(), shares, r.fictitiousShare(),
                 r.lambda().clone(), r.iterations(), r.kktResidual(), rows, grid ? card.height() : 1, grid ? card.width() : m, flat, stepMs, computeMs,
-                previewPng);
+                coordinatorMs, previewPng);
     }
 }

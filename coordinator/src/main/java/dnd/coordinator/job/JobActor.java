@@ -12,11 +12,13 @@ import dnd.coordinator.grpc.DenoiseSession;
 import dnd.coordinator.grpc.NodeChannels;
 import dnd.proto.DenoiseReply;
 import dnd.proto.DenoiseRequest;
+import dnd.proto.Tensor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +56,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private record Start(DirectorySnapshot snapshot) implements Command {}
 
-    private record Replied(long attempt, int slot, String endpoint, DenoiseReply reply, Throwable error) implements Command {}
+    private record Replied(long attempt, int slot, String endpoint, NodeAnswer answer, Throwable error) implements Command {}
 
     private record Redispatch(long attempt, int slot, DirectorySnapshot snapshot) implements Command {}
 
@@ -95,6 +97,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     // the compute each node reported (a node runs a job's requests one after another).
     private long stepStartNanos;
     private double stepComputeMs;
+    // The actor's own time in the current step (its share of the critical path): handlers charge
+    // the time since handlerStartNanos to it.
+    private long stepBusyNanos, handlerStartNanos;
+    // Each latent's wire form, encoded once per step however many players (and guidance requests) share it.
+    private final Map<float[], Tensor> encodedLatents = new IdentityHashMap<>();
     private final Map<String, Double> phaseComputeMs = new HashMap<>();
 
     public static Behavior<Command> create(JobPlan plan, CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory,
@@ -134,6 +141,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     // ---- lifecycle of images and steps ----------------------------------------------------------
 
     private Behavior<Command> onStart(Start msg) {
+        handlerStartNanos = System.nanoTime();
         snapshot = msg.snapshot;
         return guarded(() -> startImage(0));
     }
@@ -150,6 +158,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         phase = Phase.STEP;
         stepStartNanos = System.nanoTime();
         stepComputeMs = 0;
+        stepBusyNanos = 0;
+        encodedLatents.clear();
         stepRequests = composition.stepRequests();
         // Guidance known before the step's outputs ("previous allocation" variant) rides along: one round trip per step.
         guidanceRequests = composition.prefetchGuidance();
@@ -164,14 +174,22 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         pending = slots;
         phaseComputeMs.clear();
         for (int slot = 0; slot < slots && !finished; slot++) dispatch(slot);
+        chargeBusy();
         return next();
+    }
+
+    /** Adds the time since the handler started (or since the last charge) to the step's actor time. */
+    private void chargeBusy() {
+        long now = System.nanoTime();
+        stepBusyNanos += now - handlerStartNanos;
+        handlerStartNanos = now;
     }
 
     private Behavior<Command> stepAnswered() {
         stepComputeMs += busiestNodeMs(); // the step's requests and any guidance prefetched with them
-        List<Composition.PlayerOutput> outputs = new ArrayList<>(stepRequests.size());
-        for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PlayerOutput) answers[i]);
-        List<Composition.GuidanceRequest> wanted = composition.acceptStep(outputs);
+        List<Composition.PreparedOutput> outputs = new ArrayList<>(stepRequests.size());
+        for (int i = 0; i < stepRequests.size(); i++) outputs.add((Composition.PreparedOutput) answers[i]);
+        List<Composition.GuidanceRequest> wanted = composition.acceptPrepared(outputs);
         if (wanted.isEmpty()) return stepDone(composition.acceptGuidance(List.of()));
         if (wanted.size() == guidanceRequests.size()) return guidanceAnswered(); // prefetched with the step
         phase = Phase.GUIDANCE;
@@ -195,7 +213,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         double stepMs = (System.nanoTime() - stepStartNanos) / 1e6;
         reports.add(report);
         byte[] preview = plan.previews() ? Artifacts.png(composition.preview()) : new byte[0];
-        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs, preview)));
+        chargeBusy();
+        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs,
+                stepBusyNanos / 1e6, preview)));
         return beginStep();
     }
 
@@ -240,50 +260,63 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         DenoiseSession session = sessions.computeIfAbsent(endpoint, e -> new DenoiseSession(channels.get(e), e));
         endpointOf[slot] = endpoint;
         long requestId = ++nextRequestId;
+        boolean step = isStepSlot(slot);
+        Composition.PlayerRequest stepRequest = step ? stepRequests.get(slot) : null;
         DenoiseRequest request;
         try {
-            request = isStepSlot(slot)
-                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequests.get(slot), plan.sampler(image), !plan.allowBatching())
-                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset), !plan.allowBatching());
+            request = step
+                    ? NodeRequests.step(plan.jobId(), requestId, composition.stepIndex(), player, stepRequest, encoded(stepRequest.x()),
+                            plan.sampler(image), !plan.allowBatching())
+                    : NodeRequests.guidance(plan.jobId(), requestId, composition.stepIndex(), player, guidanceRequests.get(slot - guidanceOffset),
+                            encoded(guidanceRequests.get(slot - guidanceOffset).x()), !plan.allowBatching());
         } catch (IllegalArgumentException e) {
             fail(Status.Code.INTERNAL, "job " + plan.jobId() + ": " + e.getMessage());
             return;
         }
-        CompletableFuture<DenoiseReply> reply = session.send(request)
+        Composition preparer = composition;   // prepare() is the composition's one thread-safe method
+        CompletableFuture<NodeAnswer> answer = session.send(request)
                 .orTimeout(settings.stepDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> { if (e != null) session.forget(requestId); });
-        getContext().pipeToSelf(reply, (r, e) -> new Replied(attempt, slot, endpoint, r, e));
+                .whenComplete((r, e) -> { if (e != null) session.forget(requestId); })
+                // runs on the gRPC thread that received the reply, not on this actor
+                .thenApply(r -> step ? NodeAnswer.step(r, player.card(), preparer, stepRequest) : NodeAnswer.guidance(r, player.card()));
+        getContext().pipeToSelf(answer, (a, e) -> new Replied(attempt, slot, endpoint, a, e));
+    }
+
+    private Tensor encoded(FloatTensor latent) {
+        return encodedLatents.computeIfAbsent(latent.data(), data -> NodeRequests.latent(latent));
     }
 
     private Behavior<Command> onReplied(Replied msg) {
         if (finished || composition == null || msg.attempt != attemptOf[msg.slot]) return next(); // stale: already failed over
+        handlerStartNanos = System.nanoTime();
         PlayerSpec player = playerOf(msg.slot);
         Throwable problem = msg.error;
-        if (problem == null && msg.reply.hasError()) {
-            Status.Code code = Status.fromCodeValue(msg.reply.getError().getCode()).getCode();
+        DenoiseReply reply = msg.answer == null ? null : msg.answer.reply();
+        if (problem == null && reply.hasError()) {
+            Status.Code code = Status.fromCodeValue(reply.getError().getCode()).getCode();
             if (code == Status.Code.INVALID_ARGUMENT) {
                 // Every replica of the model would refuse the same request: failing over cannot help.
-                fail(code, "model " + player.card().name() + " refused the request: " + msg.reply.getError().getMessage());
+                fail(code, "model " + player.card().name() + " refused the request: " + reply.getError().getMessage());
                 return next();
             }
-            problem = Status.fromCodeValue(msg.reply.getError().getCode()).withDescription(msg.reply.getError().getMessage()).asRuntimeException();
+            problem = Status.fromCodeValue(reply.getError().getCode()).withDescription(reply.getError().getMessage()).asRuntimeException();
         }
-        if (problem == null) {
-            try {
-                answers[msg.slot] = isStepSlot(msg.slot)
-                        ? NodeRequests.output(msg.reply.getStep(), player.card(), stepRequests.get(msg.slot).needsAttention())
-                        : NodeRequests.gradient(msg.reply.getGuidance(), player.card());
-            } catch (IllegalArgumentException e) {
-                problem = new IllegalStateException("malformed reply: " + e.getMessage(), e);
-            }
-        }
+        if (problem == null && msg.answer.malformed() != null) problem = new IllegalStateException("malformed reply: " + msg.answer.malformed());
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
-        double computeMs = msg.reply.hasStep() ? msg.reply.getStep().getComputeMs() : msg.reply.getGuidance().getComputeMs();
+        if (msg.answer.invalid() != null) {
+            publishFailure(Status.Code.INVALID_ARGUMENT, "job " + plan.jobId() + ": " + msg.answer.invalid());
+            return next();
+        }
+        answers[msg.slot] = msg.answer.value();
+        double computeMs = reply.hasStep() ? reply.getStep().getComputeMs() : reply.getGuidance().getComputeMs();
         phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);
         attemptOf[msg.slot] = 0;
         endpointOf[msg.slot] = null;
         replicas.succeeded(player.card().name());
-        if (--pending > 0) return this;
+        if (--pending > 0) {
+            chargeBusy();
+            return this;
+        }
         return guarded(() -> phase == Phase.STEP ? stepAnswered() : guidanceAnswered());
     }
 
@@ -316,7 +349,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private Behavior<Command> onRedispatch(Redispatch msg) {
         snapshot = msg.snapshot;
-        if (!finished && msg.attempt == attemptOf[msg.slot]) dispatch(msg.slot);
+        if (!finished && msg.attempt == attemptOf[msg.slot]) {
+            handlerStartNanos = System.nanoTime();
+            dispatch(msg.slot);
+            chargeBusy();
+        }
         return next();
     }
 

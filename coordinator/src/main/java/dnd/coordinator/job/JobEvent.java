@@ -22,20 +22,21 @@ public sealed interface JobEvent extends KryoMessage {
      * is the fictitious player when the method has one), per-player shares and the solver state;
      * {@code stepMs} is the coordinator's wall time of the step and {@code computeMs} the node
      * compute on its critical path (per phase, the busiest node), so their ratio is the cost of
-     * distribution. {@code previewPng} is the step's x0-hat as PNG when the request asked for
+     * distribution; {@code coordinatorMs} is the job actor's own time in the step (collecting the
+     * answers, the game and the blend, encoding the requests), its share of the critical path. {@code previewPng} is the step's x0-hat as PNG when the request asked for
      * previews, else empty.
      */
     record StepAllocated(String jobId, int image, int step, int totalSteps, long timestep, List<Share> shares,
                          double fictitiousShare, double[] lambda, int iterations, double kktResidual,
                          int rows, int height, int width, float[] allocation, double stepMs, double computeMs,
-                         byte[] previewPng) implements JobEvent {
+                         double coordinatorMs, byte[] previewPng) implements JobEvent {
 
         /** Without timing (0 ms) and without a preview. */
         public StepAllocated(String jobId, int image, int step, int totalSteps, long timestep, List<Share> shares,
                              double fictitiousShare, double[] lambda, int iterations, double kktResidual,
                              int rows, int height, int width, float[] allocation) {
             this(jobId, image, step, totalSteps, timestep, shares, fictitiousShare, lambda, iterations, kktResidual, rows, height, width, allocation,
-                    0, 0, new byte[0]);
+                    0, 0, 0, new byte[0]);
         }
     }
 

@@ -11,6 +11,7 @@ import dnd.proto.GuidanceReply;
 import dnd.proto.GuidanceRequest;
 import dnd.proto.StepReply;
 import dnd.proto.StepRequest;
+import dnd.proto.Tensor;
 
 /**
  * Translates between the composition's per-player requests and the ModelNode wire messages.
@@ -21,14 +22,18 @@ final class NodeRequests {
 
     private NodeRequests() {}
 
+    /** The wire form of a request's latent [C,H,W] as the batch of one [1,C,H,W] the node expects. */
+    static Tensor latent(FloatTensor x) { return Tensors.of(batchOfOne(x)); }
+
+    /** {@code x} is {@link #latent} of the request's latent: players that share one latent share its encoding. */
     static DenoiseRequest step(String jobId, long requestId, int stepIndex, PlayerSpec player,
-                               Composition.PlayerRequest r, SamplerConfig cfg, boolean reproducible) {
+                               Composition.PlayerRequest r, Tensor x, SamplerConfig cfg, boolean reproducible) {
         ModelCard card = player.card();
         StepRequest.Builder b = StepRequest.newBuilder()
                 .setStepIndex(stepIndex)
                 .setTimestep(r.t())
                 .setPrevTimestep(r.s() < 0 ? -1 : r.s())
-                .setX(Tensors.of(batchOfOne(r.x())))
+                .setX(x)
                 .setTokens(Tensors.ofLongs(new long[][] {player.context()}))
                 .setNullTokens(Tensors.ofLongs(new long[][] {card.nullContext()}))
                 .setGuidanceScale(cfg.guidanceScale())
@@ -41,14 +46,24 @@ final class NodeRequests {
 
     static Composition.PlayerOutput output(StepReply reply, ModelCard card, boolean needsAttention) {
         int[] latent = card.latentShape();
-        FloatTensor cond = Tensors.toFloat(reply.getEpsCond(), "eps_cond").reshape(latent);
-        FloatTensor uncond = Tensors.toFloat(reply.getEpsUncond(), "eps_uncond").reshape(latent);
-        FloatTensor attention = needsAttention ? Tensors.toFloat(reply.getAttention(), "attention").reshape(card.attentionShape()) : null;
+        FloatTensor cond = shaped(reply.getEpsCond(), "eps_cond", latent);
+        FloatTensor uncond = shaped(reply.getEpsUncond(), "eps_uncond", latent);
+        FloatTensor attention = needsAttention ? shaped(reply.getAttention(), "attention", card.attentionShape()) : null;
         return new Composition.PlayerOutput(cond, uncond, attention);
     }
 
+    /** A reply's tensor read and reshaped; the error names the field. */
+    private static FloatTensor shaped(Tensor t, String field, int[] shape) {
+        FloatTensor f = Tensors.toFloat(t, field);
+        try {
+            return f.reshape(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
     static DenoiseRequest guidance(String jobId, long requestId, int stepIndex, PlayerSpec player, Composition.GuidanceRequest g,
-                                   boolean reproducible) {
+                                   Tensor x, boolean reproducible) {
         ModelCard card = player.card();
         int[] att = card.attentionShape();
         int plane = att[0] * att[1];
@@ -60,7 +75,7 @@ final class NodeRequests {
         GuidanceRequest.Builder b = GuidanceRequest.newBuilder()
                 .setStepIndex(stepIndex)
                 .setTimestep(g.t())
-                .setX(Tensors.of(batchOfOne(g.x())))
+                .setX(x)
                 .setTokens(Tensors.ofLongs(new long[][] {player.context()}))
                 .setWeights(Tensors.of(new FloatTensor(new int[] {1, card.contextLength(), att[0], att[1]}, w)))
                 .setReproducible(reproducible);
@@ -68,7 +83,7 @@ final class NodeRequests {
     }
 
     static FloatTensor gradient(GuidanceReply reply, ModelCard card) {
-        return Tensors.toFloat(reply.getGrad(), "grad").reshape(card.latentShape());
+        return shaped(reply.getGrad(), "grad", card.latentShape());
     }
 
     private static FloatTensor batchOfOne(FloatTensor x) {

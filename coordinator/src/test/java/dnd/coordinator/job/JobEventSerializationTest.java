@@ -43,10 +43,11 @@ class JobEventSerializationTest {
     void aStepAllocationSurvivesTheTrip() {
         var e = new JobEvent.StepAllocated("job-1", 0, 3, 25, 880, List.of(new JobEvent.Share("apparel:trouser", 0.4, 0.6, 0.5, 0.1)),
                 0.2, new double[] {0.5, 0.25}, 7, 1e-10, 3, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1f, 0f, 0.5f},
-                12.5, 10.0, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+                12.5, 10.0, 0.75, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
         var back = roundTrip(e);
         assertArrayEquals(e.previewPng(), back.previewPng());
         assertEquals(e.stepMs(), back.stepMs());
+        assertEquals(0.75, back.coordinatorMs());
         assertEquals(e.jobId(), back.jobId());
         assertEquals(e.shares(), back.shares());
         assertArrayEquals(e.lambda(), back.lambda());
