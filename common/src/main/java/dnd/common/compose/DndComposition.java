@@ -89,6 +89,7 @@ final class DndComposition extends BaseComposition {
     private double[] mu;
     private double[][] soloMeans;       // the players' own means of the current solo step
     private GameResult game;
+    private double[] q;                 // this step's Q = exp(log Q), [rows][m] row-major: computed once, used by blend, guidance and report
     private float[][] nextWeights;      // previous mode: cotangents computed at the end of the last step
 
     DndComposition(String name, Sampling s, Options o, boolean forceNoFairness) {
@@ -222,7 +223,7 @@ final class DndComposition extends BaseComposition {
         game = solver.solve(u, logQ, beta, lambda);
         logQ = game.logQ();
         lambda = game.lambda();
-        double[] q = new double[rows * m];
+        q = new double[rows * m];
         for (int x = 0; x < q.length; x++) q[x] = Math.exp(logQ[x]);
         if (solo(k)) {
             soloMeans = means;   // each player keeps its own mean; onSoloGuidance finishes the step
@@ -332,7 +333,7 @@ final class DndComposition extends BaseComposition {
         double[] out = new double[s.d];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++) {
-                double wq = Math.exp(logQ[i * m + j]) + (fictitious ? Math.exp(logQ[n * m + j]) / n : 0);
+                double wq = q[i * m + j] + (fictitious ? q[n * m + j] / n : 0);
                 for (int ch = 0; ch < s.c; ch++) out[ch * m + j] += wq * latents[i][ch * m + j];
             }
         float[] f = new float[s.d];
@@ -342,7 +343,9 @@ final class DndComposition extends BaseComposition {
 
     private StepReport report(int k, double guidanceNorm) {
         int m = s.m;
-        float[][] alloc = game.allocation();
+        float[][] alloc = new float[rows][m];   // what game.allocation() gives, without exponentiating again
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < m; j++) alloc[i][j] = (float) q[i * m + j];
         List<StepReport.PlayerShare> shares = new ArrayList<>(s.n);
         for (int i = 0; i < s.n; i++) {
             double sum = 0;
