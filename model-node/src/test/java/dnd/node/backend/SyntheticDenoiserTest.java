@@ -44,6 +44,16 @@ class SyntheticDenoiserTest {
         assertEquals(f.eps(), d.forward(x, new long[]{700, 10}, tok).eps());
         double nu = Math.sqrt(1 - NoiseSchedule.of(card.schedule()).alphaBar(700));
         assertEquals((float) (nu * x.data()[5] + 0.05 * nu * Math.sin(0.05 + tok[0][1])), f.eps().data()[5]);
+        double nu10 = Math.sqrt(1 - NoiseSchedule.of(card.schedule()).alphaBar(10));
+        assertEquals((float) (nu10 * x.data()[128 + 77] + 0.05 * nu10 * Math.sin(0.77 + tok[1][1])), f.eps().data()[128 + 77], "row 1: its own item token");
+        // the kept maps are the softmax of 2 cos(0.3 p + 0.7 k + token_k) over k, per row
+        for (int b = 0; b < 2; b++) {
+            int p = 7;
+            double z = 0;
+            for (int k = 0; k < 4; k++) z += Math.exp(2 * Math.cos(0.3 * p + 0.7 * k + tok[b][k]));
+            for (int k = 0; k < 4; k++)
+                assertEquals(Math.exp(2 * Math.cos(0.3 * p + 0.7 * k + tok[b][k])) / z, f.attention().data()[(b * 4 + k) * 16 + p], 1e-6);
+        }
         for (int b = 0; b < 2; b++)
             for (int p = 0; p < 16; p++) {
                 double s = 0;
