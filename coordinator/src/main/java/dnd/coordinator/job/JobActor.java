@@ -307,6 +307,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             publishFailure(Status.Code.INVALID_ARGUMENT, "job " + plan.jobId() + ": " + msg.answer.invalid());
             return next();
         }
+        if (msg.answer.bug() != null) {
+            getContext().getLog().error("job {} failed", plan.jobId(), msg.answer.bug());
+            publishFailure(Status.Code.INTERNAL, "job " + plan.jobId() + " failed: " + msg.answer.bug());
+            return next();
+        }
         answers[msg.slot] = msg.answer.value();
         double computeMs = reply.hasStep() ? reply.getStep().getComputeMs() : reply.getGuidance().getComputeMs();
         phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);

@@ -35,6 +35,7 @@ class NodeAnswerTest {
         NodeAnswer a = NodeAnswer.step(reply(latent(0.1f), latent(0.2f), attention()), CARD, composition, request);
         assertNull(a.malformed());
         assertNull(a.invalid());
+        assertNull(a.bug());
         Composition.PreparedOutput p = assertInstanceOf(Composition.PreparedOutput.class, a.value());
         assertSame(request, p.request());
     }
@@ -59,6 +60,16 @@ class NodeAnswerTest {
     }
 
     @Test
+    void aFailureOfTheCompositionItselfIsABugNotTheReplicasFault() {
+        Composition broken = new FailingPrepare(composition, new IllegalStateException("a bug"));
+        NodeAnswer a = NodeAnswer.step(reply(latent(0.1f), latent(0.2f), attention()), CARD, broken, request);
+        assertNull(a.value());
+        assertNull(a.malformed(), "failing over would hit the same bug on every replica");
+        assertNull(a.invalid());
+        assertEquals("a bug", a.bug().getMessage());
+    }
+
+    @Test
     void theNodesOwnErrorIsPassedOnUntouched() {
         DenoiseReply error = DenoiseReply.newBuilder().setRequestId(7).setError(ErrorReply.newBuilder().setCode(14).setMessage("busy")).build();
         NodeAnswer a = NodeAnswer.step(error, CARD, composition, request);
@@ -66,6 +77,19 @@ class NodeAnswerTest {
         assertNull(a.value());
         assertNull(a.malformed());
         assertNull(a.invalid());
+    }
+
+    /** The real composition, except that prepare fails as a bug in it would. */
+    private record FailingPrepare(Composition inner, RuntimeException failure) implements Composition {
+        @Override public Composition.PreparedOutput prepare(Composition.PlayerRequest r, Composition.PlayerOutput o) { throw failure; }
+        @Override public boolean done() { return inner.done(); }
+        @Override public int stepIndex() { return inner.stepIndex(); }
+        @Override public int totalSteps() { return inner.totalSteps(); }
+        @Override public List<Composition.PlayerRequest> stepRequests() { return inner.stepRequests(); }
+        @Override public List<Composition.GuidanceRequest> acceptStep(List<Composition.PlayerOutput> o) { return inner.acceptStep(o); }
+        @Override public List<Composition.GuidanceRequest> acceptPrepared(List<Composition.PreparedOutput> o) { return inner.acceptPrepared(o); }
+        @Override public dnd.common.compose.StepReport acceptGuidance(List<FloatTensor> g) { return inner.acceptGuidance(g); }
+        @Override public FloatTensor result() { return inner.result(); }
     }
 
     private FloatTensor latent(float v) {
