@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Subscribed to one job's topic: forwards each event to the client's Compose stream, in order,
+ * The listener of one job: forwards each event to the client's Compose stream, in order,
  * and ends the stream with the job's last event. One actor per stream, so the (not thread-safe)
  * stream observer is only ever written by one thread at a time.
  */

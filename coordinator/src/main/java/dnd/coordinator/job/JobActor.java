@@ -35,12 +35,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * Runs one composition: drives the {@link Composition} state machine, fanning each step's
  * requests out to the players' replicas over gRPC and publishing each step's allocation and each
- * finished image on the job's topic. The math is in the composition; this actor only routes.
+ * finished image to the job's listener (the client's stream). The math is in the composition; this actor only routes.
  *
  * <p>Failover: every request has a deadline. A request that fails or times out is sent again to
  * another live replica of the same model (a step is idempotent, and requests are reproducible, so
@@ -70,7 +69,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final CoordinatorSettings settings;
     private final ActorRef<NodeDirectory.Command> directory;
     private final NodeChannels channels;
-    private final ActorRef<Topic.Command<JobEvent>> topic;
+    private final ActorRef<JobEvent> listener;
     private final TimerScheduler<Command> timers;
     private final long startNanos = System.nanoTime();
 
@@ -105,20 +104,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final Map<String, Double> phaseComputeMs = new HashMap<>();
 
     public static Behavior<Command> create(JobPlan plan, CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory,
-                                           NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
+                                           NodeChannels channels, ActorRef<JobEvent> listener) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new JobActor(ctx, timers, plan, settings, directory, channels, topic)));
+                new JobActor(ctx, timers, plan, settings, directory, channels, listener)));
     }
 
     private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobPlan plan, CoordinatorSettings settings,
-                     ActorRef<NodeDirectory.Command> directory, NodeChannels channels, ActorRef<Topic.Command<JobEvent>> topic) {
+                     ActorRef<NodeDirectory.Command> directory, NodeChannels channels, ActorRef<JobEvent> listener) {
         super(ctx);
         this.timers = timers;
         this.plan = plan;
         this.settings = settings;
         this.directory = directory;
         this.channels = channels;
-        this.topic = topic;
+        this.listener = listener;
         this.replicas = new ReplicaChoice(plan.jobId(), settings.gracePeriod());
         ActorRef<NodeDirectory.ReplicaLeft> left = ctx.messageAdapter(NodeDirectory.ReplicaLeft.class, l -> new ReplicaLeft(l.endpoint()));
         ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(NodeDirectory.ReplicaLeft.class, left));
@@ -214,19 +213,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         reports.add(report);
         byte[] preview = plan.previews() ? Artifacts.png(composition.preview()) : new byte[0];
         chargeBusy();
-        topic.tell(Topic.publish(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs,
-                stepBusyNanos / 1e6, preview)));
+        listener.tell(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs,
+                stepBusyNanos / 1e6, preview));
         return beginStep();
     }
 
     private Behavior<Command> finishImage() {
         FloatTensor latent = composition.result();
         String json = FairnessReport.json(plan, image, reports);
-        topic.tell(Topic.publish(new JobEvent.ImageReady(plan.jobId(), image, plan.seed() + image, Artifacts.png(latent),
-                latent.shape(), latent.data(), json, Artifacts.allocationGif(reports, plan.players().get(0).card()))));
+        listener.tell(new JobEvent.ImageReady(plan.jobId(), image, plan.seed() + image, Artifacts.png(latent),
+                latent.shape(), latent.data(), json, Artifacts.allocationGif(reports, plan.players().get(0).card())));
         if (image + 1 < plan.images()) return startImage(image + 1);
         double wallMs = (System.nanoTime() - startNanos) / 1e6;
-        topic.tell(Topic.publish(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, replicas.failovers())));
+        listener.tell(new JobEvent.JobFinished(plan.jobId(), plan.images(), wallMs, replicas.failovers()));
         finished = true;
         getContext().getLog().info("job {} finished: {} image(s) in {} ms, failovers {}", plan.jobId(), plan.images(), Math.round(wallMs), replicas.failovers());
         return Behaviors.stopped();
@@ -389,10 +388,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private void publishFailure(Status.Code code, String message) {
         finished = true;
-        topic.tell(Topic.publish(new JobEvent.JobFailed(plan.jobId(), code.name(), message)));
+        listener.tell(new JobEvent.JobFailed(plan.jobId(), code.name(), message));
     }
 
     private Behavior<Command> onPostStop() {
+        // A job that stopped without its final event (it crashed: PostStop follows a failure too)
+        // still ends its client's stream.
+        if (!finished) publishFailure(Status.Code.INTERNAL, "job " + plan.jobId() + " stopped unexpectedly");
         sessions.values().forEach(DenoiseSession::close);
         sessions.clear();
         return this;

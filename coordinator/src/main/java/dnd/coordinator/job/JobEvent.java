@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a job publishes on its Pekko topic ({@code dnd-job-<id>-<coordinator instance>}), in order: one
+ * What a job sends its listener (the client's stream), in order: one
  * {@link StepAllocated} per step, one {@link ImageReady} per image, then {@link JobFinished} or
  * {@link JobFailed}. Kryo-serialized (ids in this module's reference.conf); kept small, as the
  * allocation of a 32x32 canvas with a few players is a few KiB.

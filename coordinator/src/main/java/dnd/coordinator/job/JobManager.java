@@ -11,12 +11,12 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * Starts, tracks and cancels jobs. For each job it creates the job's topic
- * ({@code dnd-job-<id>-<coordinator instance>}), subscribes the job's listener (the client's stream) before the job
- * exists, so the listener sees every event, and then starts the {@link JobActor}.
+ * Starts, tracks and cancels jobs. Each job's {@link JobActor} sends its events straight to the
+ * job's listener (the client's stream). A Pekko topic per job, as before, registered every job
+ * with the cluster receptionist: distributed-data updates that every member replicated, 25-30 ms
+ * of the cluster's CPU per job with nine members (docs/benchmarks.md, session 7).
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
@@ -36,14 +36,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
     private record JobEnded(String jobId) implements Command {}
 
-    private record StopTopic(ActorRef<Topic.Command<JobEvent>> topic) implements Command {}
-
     private final CoordinatorSettings settings;
     private final ActorRef<NodeDirectory.Command> directory;
     private final NodeChannels channels;
-    private final Map<String, Running> running = new HashMap<>();
-    /** Job ids are unique per coordinator only: topics carry the coordinator's instance so two never mix. */
-    private final String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, ActorRef<JobActor.Command>> running = new HashMap<>();
     private long started;
 
     public static Behavior<Command> create(CoordinatorSettings settings, ActorRef<NodeDirectory.Command> directory, NodeChannels channels) {
@@ -64,7 +60,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
                 .onMessage(CancelJob.class, this::onCancel)
                 .onMessage(CountRunning.class, m -> { m.replyTo.tell(running.size()); return this; })
                 .onMessage(JobEnded.class, this::onJobEnded)
-                .onMessage(StopTopic.class, m -> { getContext().stop(m.topic); return this; })
                 .build();
     }
 
@@ -76,11 +71,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         }
         long n = ++started;
         // Actor names must be unique and URL-safe; the job id is free text, so number them.
-        ActorRef<Topic.Command<JobEvent>> topic = getContext().spawn(Topic.create(JobEvent.class, "dnd-job-" + id + "-" + instance), "topic-" + n);
-        topic.tell(Topic.subscribe(msg.listener));
-        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(msg.plan, settings, directory, channels, topic), "job-" + n);
+        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(msg.plan, settings, directory, channels, msg.listener), "job-" + n);
         getContext().watchWith(job, new JobEnded(id));
-        running.put(id, new Running(job, topic, msg.listener));
+        running.put(id, job);
         msg.accepted.tell(true);
         getContext().getLog().info("job {} started: {} players, method {}, {} steps, {} image(s)",
                 id, msg.plan.players().size(), msg.plan.method(), msg.plan.steps(), msg.plan.images());
@@ -88,22 +81,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
 
     private Behavior<Command> onCancel(CancelJob msg) {
-        Running r = running.get(msg.jobId);
-        if (r != null) r.job.tell(new JobActor.Cancel(msg.reason));
-        msg.replyTo.tell(r != null);
+        ActorRef<JobActor.Command> job = running.get(msg.jobId);
+        if (job != null) job.tell(new JobActor.Cancel(msg.reason));
+        msg.replyTo.tell(job != null);
         return this;
     }
 
     private Behavior<Command> onJobEnded(JobEnded msg) {
-        Running r = running.remove(msg.jobId);
-        if (r != null) {
-            // A job that stopped without its final event (it crashed) still ends its client's stream.
-            r.topic.tell(Topic.publish(new JobEvent.JobFailed(msg.jobId, "INTERNAL", "job " + msg.jobId + " stopped unexpectedly")));
-            // Let the topic deliver what the job published before it goes.
-            getContext().scheduleOnce(java.time.Duration.ofSeconds(5), getContext().getSelf(), new StopTopic(r.topic));
-        }
+        running.remove(msg.jobId);
         return this;
     }
-
-    private record Running(ActorRef<JobActor.Command> job, ActorRef<Topic.Command<JobEvent>> topic, ActorRef<JobEvent> listener) {}
 }
