@@ -343,7 +343,7 @@ final class DndComposition extends BaseComposition {
 
     private StepReport report(int k, double guidanceNorm) {
         int m = s.m;
-        float[][] alloc = new float[rows][m];   // what game.allocation() gives, without exponentiating again
+        float[][] alloc = new float[rows][m];   // this step's Q, already exponentiated
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < m; j++) alloc[i][j] = (float) q[i * m + j];
         List<StepReport.PlayerShare> shares = new ArrayList<>(s.n);

@@ -19,19 +19,4 @@ public record GameResult(int players, int features, int rows, double[] logQ, dou
                          boolean lambdaCapHit, boolean converged, double objective, double lambdaMax) {
 
     public double logQ(int row, int feature) { return logQ[row * features + feature]; }
-
-    /** Q as float [rows][m]. */
-    public float[][] allocation() {
-        float[][] q = new float[rows][features];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < features; j++) q[i][j] = (float) Math.exp(logQ[i * features + j]);
-        return q;
-    }
-
-    /** Fraction of features of one row: sum_j Q_ij / m. */
-    public double share(int row) {
-        double s = 0;
-        for (int j = 0; j < features; j++) s += Math.exp(logQ[row * features + j]);
-        return s / features;
-    }
 }

@@ -302,15 +302,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (problem == null && msg.answer.malformed() != null) problem = new IllegalStateException("malformed reply: " + msg.answer.malformed());
         if (problem != null) return failover(msg.slot, msg.endpoint, player.card().name(), problem);
-        if (msg.answer.invalid() != null) {
-            publishFailure(Status.Code.INVALID_ARGUMENT, "job " + plan.jobId() + ": " + msg.answer.invalid());
-            return next();
-        }
-        if (msg.answer.bug() != null) {
-            getContext().getLog().error("job {} failed", plan.jobId(), msg.answer.bug());
-            publishFailure(Status.Code.INTERNAL, "job " + plan.jobId() + " failed: " + msg.answer.bug());
-            return next();
-        }
+        // the composition's own failure, met on the transport thread: ends the job as if met here
+        if (msg.answer.refused() != null) return guarded(() -> { throw msg.answer.refused(); });
         answers[msg.slot] = msg.answer.value();
         double computeMs = reply.hasStep() ? reply.getStep().getComputeMs() : reply.getGuidance().getComputeMs();
         phaseComputeMs.merge(msg.endpoint, computeMs, Double::sum);

@@ -11,13 +11,14 @@ import dnd.proto.DenoiseReply;
  *
  * @param value     the step's {@link Composition.PreparedOutput} or the guidance gradient; null when the reply is an error or unusable
  * @param malformed why the reply could not be decoded (the replica is at fault: fail over), else null
- * @param invalid   why the composition refused the decoded output (every replica would give it: fail the job), else null
- * @param bug       an unexpected failure of the composition itself (fail the job as INTERNAL; another replica would not help), else null
+ * @param refused   what the composition threw while preparing the decoded output, else null: an
+ *                  IllegalArgumentException for an output every replica would give, anything else
+ *                  a bug in it; failing over helps neither, so the job actor fails the job with it
  */
-record NodeAnswer(DenoiseReply reply, Object value, String malformed, String invalid, RuntimeException bug) {
+record NodeAnswer(DenoiseReply reply, Object value, String malformed, RuntimeException refused) {
 
     static NodeAnswer step(DenoiseReply reply, ModelCard card, Composition composition, Composition.PlayerRequest request) {
-        if (reply.hasError()) return new NodeAnswer(reply, null, null, null, null);
+        if (reply.hasError()) return new NodeAnswer(reply, null, null, null);
         Composition.PlayerOutput output;
         try {
             output = NodeRequests.output(reply.getStep(), card, request.needsAttention());
@@ -25,24 +26,22 @@ record NodeAnswer(DenoiseReply reply, Object value, String malformed, String inv
             return malformed(reply, e);
         }
         try {
-            return new NodeAnswer(reply, composition.prepare(request, output), null, null, null);
-        } catch (IllegalArgumentException e) {
-            return new NodeAnswer(reply, null, null, e.getMessage(), null);
+            return new NodeAnswer(reply, composition.prepare(request, output), null, null);
         } catch (RuntimeException e) {
-            return new NodeAnswer(reply, null, null, null, e);
+            return new NodeAnswer(reply, null, null, e);
         }
     }
 
     static NodeAnswer guidance(DenoiseReply reply, ModelCard card) {
-        if (reply.hasError()) return new NodeAnswer(reply, null, null, null, null);
+        if (reply.hasError()) return new NodeAnswer(reply, null, null, null);
         try {
-            return new NodeAnswer(reply, NodeRequests.gradient(reply.getGuidance(), card), null, null, null);
+            return new NodeAnswer(reply, NodeRequests.gradient(reply.getGuidance(), card), null, null);
         } catch (RuntimeException e) {
             return malformed(reply, e);
         }
     }
 
     private static NodeAnswer malformed(DenoiseReply reply, RuntimeException e) {
-        return new NodeAnswer(reply, null, e instanceof IllegalArgumentException ? e.getMessage() : e.toString(), null, null);
+        return new NodeAnswer(reply, null, e instanceof IllegalArgumentException ? e.getMessage() : e.toString(), null);
     }
 }

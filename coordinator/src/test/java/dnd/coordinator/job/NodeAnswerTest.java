@@ -34,8 +34,7 @@ class NodeAnswerTest {
     void aGoodReplyIsPreparedForItsRequest() {
         NodeAnswer a = NodeAnswer.step(reply(latent(0.1f), latent(0.2f), attention()), CARD, composition, request);
         assertNull(a.malformed());
-        assertNull(a.invalid());
-        assertNull(a.bug());
+        assertNull(a.refused());
         Composition.PreparedOutput p = assertInstanceOf(Composition.PreparedOutput.class, a.value());
         assertSame(request, p.request());
     }
@@ -45,7 +44,7 @@ class NodeAnswerTest {
         float[] short_ = Arrays.copyOf(latent(0.1f).data(), CARD.latentSize() - 1);
         NodeAnswer a = NodeAnswer.step(reply(new FloatTensor(new int[]{short_.length}, short_), latent(0.2f), attention()), CARD, composition, request);
         assertNull(a.value());
-        assertNull(a.invalid());
+        assertNull(a.refused());
         assertTrue(a.malformed().contains("eps_cond"), a.malformed());
     }
 
@@ -56,7 +55,8 @@ class NodeAnswerTest {
         NodeAnswer a = NodeAnswer.step(reply(new FloatTensor(CARD.latentShape(), eps), latent(0.2f), attention()), CARD, composition, request);
         assertNull(a.value());
         assertNull(a.malformed());
-        assertTrue(a.invalid().contains("player 1") && a.invalid().contains("non-finite"), a.invalid());
+        IllegalArgumentException invalid = assertInstanceOf(IllegalArgumentException.class, a.refused(), "INVALID_ARGUMENT: every replica would give it");
+        assertTrue(invalid.getMessage().contains("player 1") && invalid.getMessage().contains("non-finite"), invalid.getMessage());
     }
 
     @Test
@@ -65,8 +65,8 @@ class NodeAnswerTest {
         NodeAnswer a = NodeAnswer.step(reply(latent(0.1f), latent(0.2f), attention()), CARD, broken, request);
         assertNull(a.value());
         assertNull(a.malformed(), "failing over would hit the same bug on every replica");
-        assertNull(a.invalid());
-        assertEquals("a bug", a.bug().getMessage());
+        IllegalStateException bug = assertInstanceOf(IllegalStateException.class, a.refused(), "a bug, not an invalid output");
+        assertEquals("a bug", bug.getMessage());
     }
 
     @Test
@@ -76,7 +76,7 @@ class NodeAnswerTest {
         assertSame(error, a.reply());
         assertNull(a.value());
         assertNull(a.malformed());
-        assertNull(a.invalid());
+        assertNull(a.refused());
     }
 
     /** The real composition, except that prepare fails as a bug in it would. */

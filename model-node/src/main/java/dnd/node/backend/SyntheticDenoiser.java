@@ -108,14 +108,14 @@ public final class SyntheticDenoiser implements Denoiser {
         int l = spec.contextLength(), h = spec.attentionShape()[0], w = spec.attentionShape()[1], m = h * w;
         float[] a = new float[rows * l * m];
         for (int b = 0; b < rows; b++) {
-            float[] row = maps.computeIfAbsent(Arrays.stream(tokens[b]).boxed().toList(), this::maps);
+            float[] row = maps.computeIfAbsent(Arrays.stream(tokens[b]).boxed().toList(), this::attentionMaps);
             System.arraycopy(row, 0, a, b * l * m, l * m);
         }
         return new FloatTensor(new int[]{rows, l, h, w}, a);
     }
 
     /** Softmax over the L context positions per pixel of logits cos(0.3 p + token) (token-dependent, x-independent). */
-    private float[] maps(List<Long> context) {
+    private float[] attentionMaps(List<Long> context) {
         int l = spec.contextLength(), m = spec.attentionShape()[0] * spec.attentionShape()[1];
         float[] a = new float[l * m];
         double[] logits = new double[l];
