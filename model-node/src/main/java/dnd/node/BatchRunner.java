@@ -76,20 +76,25 @@ public final class BatchRunner {
             int[] shape = s.x().shape();
             float[] cond = slice(eps, r * d, b * d);
             float[] uncond = slice(eps, (r + b) * d, b * d);
-            float[] cfg = new float[b * d];
-            double w = s.guidanceScale();
-            for (int i = 0; i < cfg.length; i++) cfg[i] = (float) (uncond[i] + w * ((double) cond[i] - uncond[i]));
-            float[] mean = schedule.ddimMean(s.x().data(), cfg, s.timestep(), s.prevTimestep(), s.eta());
+            FloatTensor mean = s.withMean() ? new FloatTensor(shape, mean(s, cond, uncond)) : null;
             int p = s.positions().length;
             float[] maps = new float[b * p * mapSize];
             for (int i = 0; i < b; i++)
                 for (int k = 0; k < p; k++)
                     System.arraycopy(attn, ((r + i) * as[1] + s.positions()[k]) * mapSize, maps, (i * p + k) * mapSize, mapSize);
             results.add(new NodeWork.StepResult(new FloatTensor(shape, cond), new FloatTensor(shape, uncond),
-                    new FloatTensor(shape, mean), new FloatTensor(new int[]{b, p, as[2], as[3]}, maps)));
+                    mean, new FloatTensor(new int[]{b, p, as[2], as[3]}, maps)));
             r += 2 * b;
         }
         return results;
+    }
+
+    /** The DDIM(eta) mean of the request's CFG eps: work on the reply's path, skipped when the client does not want it. */
+    private float[] mean(NodeWork.Step s, float[] cond, float[] uncond) {
+        float[] cfg = new float[cond.length];
+        double w = s.guidanceScale();
+        for (int i = 0; i < cfg.length; i++) cfg[i] = (float) (uncond[i] + w * ((double) cond[i] - uncond[i]));
+        return schedule.ddimMean(s.x().data(), cfg, s.timestep(), s.prevTimestep(), s.eta());
     }
 
     public List<NodeWork.GuidanceResult> guidance(List<NodeWork.Guidance> batch) {

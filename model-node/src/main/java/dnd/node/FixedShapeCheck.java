@@ -50,7 +50,7 @@ public final class FixedShapeCheck {
     private static NodeWork.Step step(ModelCard card, long seed, long t) {
         long[][] ctx = context(card);
         return new NodeWork.Step(noise(seed, 1, card.channels(), card.height(), card.width()), t, t - 20, ctx,
-                new long[][]{card.nullContext()}, 3.0, 0.0, new int[]{ModelCard.ITEM_POSITION}, true);
+                new long[][]{card.nullContext()}, 3.0, 0.0, new int[]{ModelCard.ITEM_POSITION}, true, true);
     }
 
     private static NodeWork.Step widen(NodeWork.Step s, int b, ModelCard card) {
@@ -60,7 +60,7 @@ public final class FixedShapeCheck {
             nul[i] = card.nullContext();
         }
         return new NodeWork.Step(noise(9, b, card.channels(), card.height(), card.width()), s.timestep(), s.prevTimestep(), tok, nul,
-                s.guidanceScale(), s.eta(), s.positions(), true);
+                s.guidanceScale(), s.eta(), s.positions(), true, true);
     }
 
     private static NodeWork.Guidance guidance(ModelCard card, long seed) {

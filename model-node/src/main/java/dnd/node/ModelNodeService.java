@@ -114,7 +114,7 @@ public final class ModelNodeService extends ModelNodeGrpc.ModelNodeImplBase {
                 StepReply.Builder step = StepReply.newBuilder().setEpsCond(TensorCodec.encode(s.epsCond())).setEpsUncond(TensorCodec.encode(s.epsUncond()))
                         .setAttention(TensorCodec.encode(s.attention())).setComputeMs(o.computeMs()).setBatchSize(o.batchLatents());
                 // a third of the reply's bytes, unused by a client that blends the players' eps itself
-                if (!r.getStep().getSkipMean()) step.setMean(TensorCodec.encode(s.mean()));
+                if (s.mean() != null) step.setMean(TensorCodec.encode(s.mean()));
                 b.setStep(step);
             } else if (o.result() instanceof NodeWork.GuidanceResult g) {
                 b.setGuidance(GuidanceReply.newBuilder().setUtility(TensorCodec.encode(g.utility())).setGrad(TensorCodec.encode(g.grad()))

@@ -13,10 +13,11 @@ public sealed interface NodeWork {
 
     /**
      * eps under the conditional and unconditional contexts, the DDIM(eta) mean of the CFG eps
-     * from {@code timestep} to {@code prevTimestep}, and the attention maps at {@code positions}.
+     * from {@code timestep} to {@code prevTimestep} when {@code withMean} (a client that blends the
+     * players' eps itself, like the coordinator, leaves it out), and the attention maps at {@code positions}.
      */
     record Step(FloatTensor x, long timestep, long prevTimestep, long[][] tokens, long[][] nullTokens,
-                double guidanceScale, double eta, int[] positions, boolean reproducible) implements NodeWork {
+                double guidanceScale, double eta, int[] positions, boolean reproducible, boolean withMean) implements NodeWork {
         public int items() { return x.dim(0); }
     }
 
@@ -25,7 +26,7 @@ public sealed interface NodeWork {
         public int items() { return x.dim(0); }
     }
 
-    /** What a step computes, per request. */
+    /** What a step computes, per request; {@code mean} is null when the step was asked without it. */
     record StepResult(FloatTensor epsCond, FloatTensor epsUncond, FloatTensor mean, FloatTensor attention) {}
 
     /** What a guidance request computes. */

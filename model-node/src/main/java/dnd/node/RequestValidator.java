@@ -69,7 +69,7 @@ public final class RequestValidator {
                 throw invalid("step.attention_positions[" + i + "] = " + p + " is outside 0.." + (card.contextLength() - 1));
             positions[i] = p;
         }
-        return new NodeWork.Step(x, t, prev, tokens, nulls, s.getGuidanceScale(), s.getEta(), positions, s.getReproducible());
+        return new NodeWork.Step(x, t, prev, tokens, nulls, s.getGuidanceScale(), s.getEta(), positions, s.getReproducible(), !s.getSkipMean());
     }
 
     private NodeWork.Guidance guidance(GuidanceRequest g) throws RequestException {

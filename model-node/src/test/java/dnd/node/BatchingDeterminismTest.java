@@ -36,7 +36,7 @@ class BatchingDeterminismTest {
             nul[i] = card.nullContext();
         }
         return new NodeWork.Step(randn(seed, b, card.channels(), card.height(), card.width()), t, t - 40, tok, nul, 3.0, 0.0,
-                new int[]{1}, false);
+                new int[]{1}, false, true);
     }
 
     @Test
@@ -67,6 +67,21 @@ class BatchingDeterminismTest {
         ModelCard card = d.card();
         NodeWork.Step a = step(card, 1, 1, 981, "square"), b = step(card, 2, 2, 501, "circle");
         assertEquals(runner.steps(List.of(a)).get(0), runner.steps(List.of(b, a)).get(1));
+    }
+
+    @Test
+    void aStepAskedWithoutItsMeanSkipsOnlyTheMean() {
+        SyntheticDenoiser d = new SyntheticDenoiser(SyntheticSpec.parse("shape=2x8x8,cost=0ms"), 16);
+        BatchRunner runner = new BatchRunner(d);
+        NodeWork.Step with = step(d.card(), 3, 2, 741, "circle");
+        NodeWork.Step without = new NodeWork.Step(with.x(), with.timestep(), with.prevTimestep(), with.tokens(), with.nullTokens(),
+                with.guidanceScale(), with.eta(), with.positions(), with.reproducible(), false);
+        List<NodeWork.StepResult> both = runner.steps(List.of(with, without));
+        assertNotNull(both.get(0).mean());
+        assertNull(both.get(1).mean(), "a client that blends eps itself gets no mean, and the node does not compute one");
+        assertEquals(both.get(0).epsCond(), both.get(1).epsCond());
+        assertEquals(both.get(0).epsUncond(), both.get(1).epsUncond());
+        assertEquals(both.get(0).attention(), both.get(1).attention());
     }
 
     /**

@@ -43,7 +43,7 @@ class MicroBatcherTest {
     static NodeWork.Step step(ModelCard c, int b, boolean reproducible) {
         long[][] tok = new long[b][];
         for (int i = 0; i < b; i++) tok[i] = c.nullContext();
-        return new NodeWork.Step(FloatTensor.zeros(b, 1, 4, 4), 500, 450, tok, tok, 2, 0, new int[0], reproducible);
+        return new NodeWork.Step(FloatTensor.zeros(b, 1, 4, 4), 500, 450, tok, tok, 2, 0, new int[0], reproducible, true);
     }
 
     static NodeWork.Guidance guidance(ModelCard c, int b) {

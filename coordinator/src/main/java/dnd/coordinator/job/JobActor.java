@@ -211,11 +211,23 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> stepDone(StepReport report) {
         double stepMs = (System.nanoTime() - stepStartNanos) / 1e6;
         reports.add(report);
-        byte[] preview = plan.previews() ? Artifacts.png(composition.preview()) : new byte[0];
+        FloatTensor preview = plan.previews() ? composition.preview() : null;
         chargeBusy();
-        listener.tell(Events.allocated(plan.jobId(), image, report, plan.players().get(0).card(), stepMs, stepComputeMs,
-                stepBusyNanos / 1e6, preview));
-        return beginStep();
+        double computeMs = stepComputeMs, coordinatorMs = stepBusyNanos / 1e6;
+        int stepImage = image;
+        if (composition.done()) {   // the image's last step: its event must come before ImageReady
+            tellAllocated(stepImage, report, stepMs, computeMs, coordinatorMs, preview);
+            return beginStep();
+        }
+        // The next step's requests go out first: the event (and a preview's PNG) is built while the nodes compute.
+        Behavior<Command> next = beginStep();
+        if (!finished) tellAllocated(stepImage, report, stepMs, computeMs, coordinatorMs, preview);   // else JobFailed was the last event
+        return next;
+    }
+
+    private void tellAllocated(int stepImage, StepReport report, double stepMs, double computeMs, double coordinatorMs, FloatTensor preview) {
+        listener.tell(Events.allocated(plan.jobId(), stepImage, report, plan.players().get(0).card(), stepMs, computeMs, coordinatorMs,
+                preview == null ? new byte[0] : Artifacts.png(preview)));
     }
 
     private Behavior<Command> finishImage() {

@@ -134,6 +134,28 @@ class ComposeEndToEndTest {
                 withPreviews.images().get(0).getLatent());
     }
 
+    /**
+     * The job actor sends a step's requests before it tells the previous step's event; the stream
+     * still reads in order: every step of an image, then that image, then the next image's steps.
+     */
+    @Test
+    void eventsArriveStepByStepAndEachImageAfterItsLastStep() {
+        ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(5).setImages(3).setPreviews(true).build();
+        List<String> order = new java.util.ArrayList<>();
+        ComposeCall.run(cluster.composer(), request, e -> order.add(switch (e.getKindCase()) {
+            case PROGRESS -> "step " + e.getProgress().getImage() + "." + e.getProgress().getStep();
+            case IMAGE -> "image " + e.getImage().getImage();
+            default -> e.getKindCase().name();
+        })).assertSucceeded();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int image = 0; image < 3; image++) {
+            for (int step = 0; step < 5; step++) expected.add("step " + image + "." + step);
+            expected.add("image " + image);
+        }
+        expected.add("DONE");
+        assertEquals(expected, order);
+    }
+
     @Test
     void aJobThatAllowsBatchingGivesTheSameImageOnABatchInvariantModel() {
         ComposeRequest request = twoPlayers().setMethod("dnd").setSteps(6).build();
