@@ -5,7 +5,11 @@ later benchmark against the distributed Java system.
 Methods:
   dnd            Divide-and-Denoise with the attention utility (item token, position 1),
                  proportional fairness (shares (1-delta)/n), fictitious player, KL anchor
-                 beta = beta_prime / m, optional guidance gamma (0 = off).
+                 beta = beta_prime / m, optional guidance gamma (0 = off): each player's
+                 objective G_i = sum_j (Q_ij - repel sum_{k!=i} Q_kj) u_ij differentiated through
+                 its normalised 8x8 map (the model's utility_grad), the players' gradients summed,
+                 normalised and scaled by gamma times the DDPM posterior sigma, as the Java
+                 coordinator does with its shipped options (gamma 2, repel 2).
   average        uniform blend of the players' CFG eps.
   multidiffusion fixed left/right halves (player i owns stripe i), optional bootstrapping
                  (first fraction of steps: player i sees its stripe over noised black).
@@ -96,8 +100,22 @@ def solve_proportional(logP, u, beta, shares, lam0, lam_max, iters=50):
     return lam, logQ, (lam >= lam_max - 1e-6).any(1)
 
 
+def ddpm_sigma(a_t, a_s):
+    """The DDPM posterior standard deviation from t to s, the guidance step's unit."""
+    return ((1 - a_s) / (1 - a_t) * (1 - a_t / a_s)) ** 0.5
+
+
+def attention_cotangent(a_hat, wq):
+    """d/d a_hat of sum_j wq_j u_j, u = the normalised bilinear upsampling of a_hat: the weights
+    the model's utility_grad needs (its VJP is of sum(weights * normalised map))."""
+    leaf = a_hat.detach().requires_grad_(True)
+    b = F.interpolate(leaf, size=(32, 32), mode="bilinear", align_corners=False).clamp(min=0)
+    u = b / b.sum(dim=[1, 2, 3], keepdim=True)
+    return torch.autograd.grad([(u.flatten(1) * wq).sum()], [leaf])[0]
+
+
 def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, delta=0.05,
-        gamma=0.0, boot=0.4, seed=0, batch=32, models=None):
+        gamma=0.0, repel=0.0, boot=0.4, seed=0, batch=32, models=None):
     if models is None:
         models = [load_model(p[0]) for p in players]
     toks, reqs = [], []
@@ -123,7 +141,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
             a_t = ac[t].item()
             a_s = ac[s].item() if s >= 0 else ac[0].item()
             sig = ddim_sigma(a_t, a_s, eta)
-            mus, us = [], []
+            mus, us, maps = [], [], []
             for i, (m, card) in enumerate(models):
                 xin = x
                 if method == "multidiffusion" and si < boot * steps:
@@ -137,6 +155,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
                 e = eps[B:] + w * (eps[:B] - eps[B:])
                 x0 = (xin - (1 - a_t) ** 0.5 * e) / a_t ** 0.5
                 mus.append(a_s ** 0.5 * x0 + (1 - a_s - sig ** 2) ** 0.5 * e)
+                maps.append(attn[:B, 1:2] / attn[:B, 1:2].sum(dim=[1, 2, 3], keepdim=True))
                 a = F.interpolate(attn[:B, 1:2], size=(32, 32), mode="bilinear",
                                   align_corners=False).clamp(min=0)[:, 0]
                 us.append((a / a.sum(dim=[1, 2], keepdim=True)).reshape(B, M))
@@ -156,20 +175,18 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
             mu = sum(wi * mi for wi, mi in zip(Wt, mus))
             if method == "dnd" and gamma > 0 and s >= 0:
                 grad = torch.zeros_like(x)
+                Qd = Q.detach()
+                others = Qd[:, :k].sum(1)
                 for i, (m, card) in enumerate(models):
-                    Qi = Q[:, i].reshape(B, 1, 32, 32).detach()
-                    a8 = torch.zeros(B, 1, 8, 8, requires_grad=True)
-                    upm = F.interpolate(a8, size=(32, 32), mode="bilinear",
-                                        align_corners=False)
-                    w8 = torch.autograd.grad([(upm * Qi).sum()], [a8])[0] / 16.0
+                    wq = Qd[:, i] - repel * (others - Qd[:, i])
                     weights = torch.zeros(B, 4, 8, 8)
-                    weights[:, 1] = w8[:, 0]
+                    weights[:, 1] = attention_cotangent(maps[i], wq)[:, 0]
                     tok = torch.tensor([toks[i]] * B, dtype=torch.int64)
                     _, gi = m.utility_grad(x, torch.full((B,), t, dtype=torch.int64), tok,
                                            weights)
                     grad = grad + gi
                 nrm = grad.flatten(1).norm(dim=1).clamp(min=1e-12)[:, None, None, None]
-                mu = mu + gamma * ddim_sigma(a_t, a_s) * grad / nrm
+                mu = mu + gamma * ddpm_sigma(a_t, a_s) * grad / nrm
             x = mu
             if sig > 0 and s >= 0:
                 x = x + sig * torch.randn(x.shape, generator=g)
@@ -194,7 +211,7 @@ def bench(a):
     models = [load_model(p[0]) for p in a.player]
     load_s = time.perf_counter() - t0
     kw = dict(method=a.method, steps=a.steps, w=a.cfg, eta=a.eta, beta_prime=a.beta_prime,
-              gamma=a.gamma, boot=a.boot, models=models)
+              delta=a.delta, gamma=a.gamma, repel=a.repel, boot=a.boot, models=models)
 
     def job(n, seed, batch=32):
         t = time.perf_counter()
@@ -243,7 +260,9 @@ if __name__ == "__main__":
     ap.add_argument("--cfg", type=float, default=3.0)
     ap.add_argument("--eta", type=float, default=0.0)
     ap.add_argument("--beta-prime", type=float, default=4.0)
+    ap.add_argument("--delta", type=float, default=0.05)
     ap.add_argument("--gamma", type=float, default=0.0)
+    ap.add_argument("--repel", type=float, default=0.0)
     ap.add_argument("--boot", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--grid", default="")
@@ -259,8 +278,8 @@ if __name__ == "__main__":
         print(json.dumps(bench(a)))
         sys.exit(0)
     t0 = time.time()
-    x, reqs, stats = run(a.player, a.method, a.n, a.steps, a.cfg, a.eta, a.beta_prime,
-                         gamma=a.gamma, boot=a.boot, seed=a.seed)
+    x, reqs, stats = run(a.player, a.method, a.n, a.steps, a.cfg, a.eta, a.beta_prime, a.delta,
+                         gamma=a.gamma, repel=a.repel, boot=a.boot, seed=a.seed)
     res = score(x, reqs)
     res.update(stats)
     res["seconds"] = round(time.time() - t0, 1)

@@ -44,12 +44,13 @@ public final class FanoutBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1. Repeatable.")
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (those of `dnd sample` and `dnd eval`: beta=4,", "fairness=proportional, gamma=2 (guidance: a VJP round trip per step), repel=2, utility=attention),", "e.g. gamma=0 for dnd without guidance. Repeatable."})
     List<String> dndOptions = new ArrayList<>();
 
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
+        Map<String, String> options = Options.shipped(this, "dnd", dndOptions);
         int max = nodes.stream().max(Integer::compare).orElse(1);
         if (nodes.stream().anyMatch(n -> n < 1 || n > 8))
             throw new CommandLine.ParameterException(new CommandLine(this), "--nodes: each must be in 1..8 (the coordinator's player limit)");
@@ -61,13 +62,14 @@ public final class FanoutBench implements Callable<Integer> {
             JobDriver driver = new JobDriver(cluster.channel());
             List<Integer> ns = nodes.stream().sorted().distinct().toList();
             Map<Integer, ComposeRequest.Builder> requests = new java.util.LinkedHashMap<>();
+            System.err.println("  dnd options: " + Options.label(options));
             for (int n : ns) {
                 List<Player> ps = new ArrayList<>();
                 for (int i = 1; i <= n; i++) {
                     var card = cluster.cards().get("syn" + i);
                     ps.add(Player.newBuilder().setModel(card.getName()).setConcept(card.getItems(0)).build());
                 }
-                requests.put(n, ComposeRequest.newBuilder().setMethod("dnd").setSteps(steps).addAllPlayers(ps).putAllOptions(Options.parse(dndOptions)));
+                requests.put(n, ComposeRequest.newBuilder().setMethod("dnd").setSteps(steps).addAllPlayers(ps).putAllOptions(options));
             }
             Map<Integer, Rounds.Measured> measured = Rounds.run(driver, cluster.cpuMeter(), requests, warmup, repeats, 0);
             double base = ns.get(0) == 1 ? Samples.median(measured.get(1).stepMs()) : Double.NaN;

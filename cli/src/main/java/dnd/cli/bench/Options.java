@@ -1,10 +1,14 @@
 package dnd.cli.bench;
 
+import dnd.eval.MethodDefaults;
+import picocli.CommandLine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** KEY=VALUE method options from the command line. */
+/** KEY=VALUE method options from the command line, over a method's shipped defaults. */
 final class Options {
 
     private Options() {}
@@ -17,5 +21,30 @@ final class Options {
             out.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
         return out;
+    }
+
+    /**
+     * The options a benchmark sends for a method: the ones users get ({@link MethodDefaults}, what
+     * `dnd sample`, `dnd demo` and `dnd eval` send; for dnd that includes its guidance, a VJP round
+     * trip per step), each overridden by a KEY=VALUE pair, e.g. gamma=0 to time dnd without guidance.
+     */
+    static Map<String, String> shipped(String method, List<String> overrides) {
+        Map<String, String> out = new TreeMap<>(MethodDefaults.forRequest(method));
+        out.putAll(parse(overrides));
+        return out;
+    }
+
+    /** {@link #shipped}, a malformed pair being the command's usage error (a message, not a stack trace). */
+    static Map<String, String> shipped(Object command, String method, List<String> overrides) {
+        try {
+            return shipped(method, overrides);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(command), e.getMessage());
+        }
+    }
+
+    /** key=value,... in key order, for tables and progress lines. */
+    static String label(Map<String, String> options) {
+        return options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 }

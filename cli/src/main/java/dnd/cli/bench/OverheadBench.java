@@ -48,12 +48,13 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first timed job (job r uses seed + r). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "An option of method dnd, e.g. gamma=1 (guidance: a VJP round trip per step). Repeatable.")
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (those of `dnd sample` and `dnd eval`: beta=4,", "fairness=proportional, gamma=2 (guidance: a VJP round trip per step), repel=2, utility=attention),", "e.g. gamma=0 for dnd without guidance. Repeatable."})
     List<String> dndOptions = new ArrayList<>();
 
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
+        Options.shipped(this, "dnd", dndOptions);   // a bad --option stops here, before the cluster starts
         List<ModelDirs.Shipped> models = shipped.find();
         Report report = new Report();
         try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
@@ -65,7 +66,9 @@ public final class OverheadBench implements Callable<Integer> {
                 for (int n : players) {
                     List<Player> ps = Players.pick(cards, n);
                     ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps);
-                    if (method.startsWith("dnd")) request.putAllOptions(Options.parse(dndOptions));
+                    Map<String, String> options = method.startsWith("dnd") ? Options.shipped(this, method, dndOptions) : Options.shipped(method, List.of());
+                    request.putAllOptions(options);
+                    if (n == players.get(0)) System.err.println("  " + method + " options: " + (options.isEmpty() ? "none" : Options.label(options)));
                     configs.add(new Config(method, n, ps, request));
                 }
             Map<Config, ComposeRequest.Builder> requests = new java.util.LinkedHashMap<>();

@@ -57,6 +57,11 @@ public final class PeerBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first job. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (beta=4, fairness=proportional, gamma=2: guidance, a VJP",
+            "round trip per step, repel=2, utility=attention), on both sides, e.g. gamma=0 for dnd without guidance.",
+            "The peer implements beta, delta, gamma and repel, with proportional fairness and the attention utility. Repeatable."})
+    List<String> dndOptions = new ArrayList<>();
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer. Default: ${DEFAULT-VALUE}.")
     String python;
 
@@ -70,6 +75,14 @@ public final class PeerBench implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         BenchOptions.quietLogs();
+        Map<String, String> options = Options.shipped(this, "dnd", dndOptions);
+        List<String> peerOptions;
+        try {
+            peerOptions = PeerOptions.arguments(options);   // refuses what the peer does not implement, before anything starts
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+        System.err.println("  dnd options (both sides): " + Options.label(options));
         List<ModelDirs.Shipped> models = shipped.find();
         List<Player> ps;
         int k;
@@ -83,7 +96,7 @@ public final class PeerBench implements Callable<Integer> {
             ModelCard first = cluster.cards().get(ps.get(0).getModel());
             k = steps > 0 ? steps : first.getRecommendedSteps();
             guidance = first.getGuidanceScale();
-            ComposeRequest base = ComposeRequest.newBuilder().setMethod("dnd").setSteps(k).setGuidanceScale(guidance).addAllPlayers(ps).build();
+            ComposeRequest base = ComposeRequest.newBuilder().setMethod("dnd").setSteps(k).setGuidanceScale(guidance).addAllPlayers(ps).putAllOptions(options).build();
             driver.run(base.toBuilder().setSeed(seed + 1_000_000).build()); // warm-up
             List<Double> one = new ArrayList<>();
             for (int r = 0; r < repeats; r++) {
@@ -104,7 +117,7 @@ public final class PeerBench implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "  dnd: %d jobs at once, batching %s: %.1f images/min%n", jobs, batching, perMin);
             }
         }
-        JsonNode peer = runPeer(models, ps, k, guidance);
+        JsonNode peer = runPeer(models, ps, k, guidance, peerOptions);
         double peerOne = Samples.median(doubles(peer.path("one_job_ms")));
         double peerSeq = jobs / (Samples.median(doubles(peer.path("sequential_ms"))) / 60_000.0);
         double peerBatched = jobs / (Samples.median(doubles(peer.path("batched_ms"))) / 60_000.0);
@@ -142,12 +155,13 @@ public final class PeerBench implements Callable<Integer> {
         return 0;
     }
 
-    private JsonNode runPeer(List<ModelDirs.Shipped> models, List<Player> ps, int k, double guidance) throws IOException, InterruptedException {
+    private JsonNode runPeer(List<ModelDirs.Shipped> models, List<Player> ps, int k, double guidance, List<String> peerOptions) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("dnd.home", "."));
         Path file = script != null ? script : home.resolve("training/peer_sampler.py");
         List<String> cmd = new ArrayList<>(List.of(python, file.toString(), "--bench", "--method", "dnd", "--steps", Integer.toString(k),
                 "--cfg", Double.toString(guidance), "--seed", Long.toString(seed), "--repeats", Integer.toString(repeats),
                 "--jobs", Integer.toString(jobs), "--threads", Integer.toString(peerThreads)));
+        cmd.addAll(peerOptions);
         for (Player p : ps) {
             Path dir = models.stream().filter(m -> m.name().equals(p.getModel())).findFirst().orElseThrow().dir();
             cmd.addAll(List.of("--player", dir.toAbsolutePath().toString(), p.getConcept()));

@@ -43,6 +43,9 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "1", description = "Timed rounds per row (median images/min). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of the method's shipped options (those of `dnd sample` and `dnd eval`; for dnd: beta=4,", "fairness=proportional, gamma=2 (guidance: a VJP round trip per step), repel=2, utility=attention),", "e.g. gamma=0 for dnd without guidance. Repeatable."})
+    List<String> methodOptions = new ArrayList<>();
+
     @Option(names = "--synthetic", paramLabel = "SPEC",
             description = {"Serve synthetic fixed-cost nodes instead of the shipped models (one node JVM per player), e.g.",
                     "shape=3x32x32,attention=8x8,context=4,cost=8ms,per-item=0.2ms: a GPU-like host whose forward pass costs",
@@ -52,11 +55,13 @@ public final class ThroughputBench implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
+        Map<String, String> options = Options.shipped(this, method, methodOptions);
         Report report = new Report();
         try (LoopbackCluster cluster = LoopbackCluster.start(nodeSpecs(), common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());
             List<Player> ps = Players.pick(new ArrayList<ModelCard>(cluster.cards().values()), players);
-            ComposeRequest base = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps).build();
+            System.err.println("  " + method + " options: " + (options.isEmpty() ? "none" : Options.label(options)));
+            ComposeRequest base = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps).putAllOptions(options).build();
             // warm-up: both paths of the nodes (alone and merged) and the coordinator
             for (boolean batching : new boolean[]{false, true}) driver.runConcurrently(requests(base, 4, batching, 1_000_000));
             List<Integer> ks = jobs.stream().sorted().distinct().toList();
