@@ -1,10 +1,12 @@
 package dnd.cli.bench;
 
+import dnd.common.compose.Compositions;
 import dnd.eval.MethodDefaults;
 import picocli.CommandLine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -30,7 +32,12 @@ final class Options {
      */
     static Map<String, String> shipped(String method, List<String> overrides) {
         Map<String, String> out = new TreeMap<>(MethodDefaults.forRequest(method));
-        out.putAll(parse(overrides));
+        Map<String, String> given = parse(overrides);
+        Set<String> known = Compositions.options(method).keySet();
+        for (String key : given.keySet())
+            if (!known.contains(key))
+                throw new IllegalArgumentException("--option " + key + ": method " + method + " has no such option (known: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+        out.putAll(given);
         return out;
     }
 

@@ -22,6 +22,9 @@ class BenchOptionsOfMethodsTest {
         assertEquals(dnd.get("repel"), noGuidance.get("repel"), "an override replaces one option, not the rest");
         assertTrue(Options.shipped("average", List.of()).isEmpty());
         assertEquals("beta=4,fairness=proportional,gamma=2,repel=2,utility=attention", Options.label(dnd));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Options.shipped("average", List.of("x=1")));
+        assertTrue(unknown.getMessage().contains("x") && unknown.getMessage().contains("average"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Options.shipped("dnd", List.of("gama=1")), "a misspelt option is caught before a cluster starts");
     }
 
     @Test
