@@ -144,4 +144,5 @@ def main():
         print(f'{t} compare:', json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in c.items()}))
         for x in dv: print('   differs:', json.dumps(x))
     if '--json' in sys.argv: json.dump(res, open(sys.argv[sys.argv.index('--json') + 1], 'w'), indent=1)
-main()
+if __name__ == '__main__':
+    main()
