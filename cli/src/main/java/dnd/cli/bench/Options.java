@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** KEY=VALUE method options from the command line, over a method's shipped defaults. */
@@ -41,17 +42,23 @@ final class Options {
         return out;
     }
 
-    /** {@link #shipped}, a malformed pair being the command's usage error (a message, not a stack trace). */
+    /** {@link #shipped}, a bad pair being the command's usage error (a message, not a stack trace). */
     static Map<String, String> shipped(Object command, String method, List<String> overrides) {
+        return asUsageError(command, () -> shipped(method, overrides));
+    }
+
+    /** Runs a check of command-line input; its IllegalArgumentException becomes the command's usage error. */
+    static <T> T asUsageError(Object command, Supplier<T> check) {
         try {
-            return shipped(method, overrides);
+            return check.get();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(command), e.getMessage());
         }
     }
 
-    /** key=value,... in key order, for tables and progress lines. */
+    /** key=value,... in key order ("none" when empty), for tables and progress lines. */
     static String label(Map<String, String> options) {
+        if (options.isEmpty()) return "none";
         return options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 }

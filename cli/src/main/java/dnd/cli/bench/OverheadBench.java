@@ -54,7 +54,10 @@ public final class OverheadBench implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchOptions.quietLogs();
-        Options.shipped(this, "dnd", dndOptions);   // a bad --option stops here, before the cluster starts
+        // Each method's options, checked before the cluster starts (dnd's --options even when no dnd method runs).
+        Options.shipped(this, "dnd", dndOptions);
+        Map<String, Map<String, String>> optionsOf = new java.util.LinkedHashMap<>();
+        for (String method : methods) optionsOf.put(method, Options.shipped(this, method, method.startsWith("dnd") ? dndOptions : List.of()));
         List<ModelDirs.Shipped> models = shipped.find();
         Report report = new Report();
         try (LoopbackCluster cluster = LoopbackCluster.start(ModelDirs.nodes(models), common.nodeOptions(), System.err)) {
@@ -62,15 +65,15 @@ public final class OverheadBench implements Callable<Integer> {
             List<ModelCard> cards = new ArrayList<>(cluster.cards().values());
             record Config(String method, int n, List<Player> players, ComposeRequest.Builder request) {}
             List<Config> configs = new ArrayList<>();
-            for (String method : methods)
+            for (String method : methods) {
+                System.err.println("  " + method + " options: " + Options.label(optionsOf.get(method)));
                 for (int n : players) {
                     List<Player> ps = Players.pick(cards, n);
-                    ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps);
-                    Map<String, String> options = method.startsWith("dnd") ? Options.shipped(this, method, dndOptions) : Options.shipped(method, List.of());
-                    request.putAllOptions(options);
-                    if (n == players.get(0)) System.err.println("  " + method + " options: " + (options.isEmpty() ? "none" : Options.label(options)));
+                    ComposeRequest.Builder request = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps)
+                            .putAllOptions(optionsOf.get(method));
                     configs.add(new Config(method, n, ps, request));
                 }
+            }
             Map<Config, ComposeRequest.Builder> requests = new java.util.LinkedHashMap<>();
             for (Config c : configs) requests.put(c, c.request());
             Map<Config, Rounds.Measured> measured = Rounds.run(driver, cluster.cpuMeter(), requests, warmup, repeats, seed);

@@ -76,12 +76,8 @@ public final class PeerBench implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         BenchOptions.quietLogs();
         Map<String, String> options = Options.shipped(this, "dnd", dndOptions);
-        List<String> peerOptions;
-        try {
-            peerOptions = PeerOptions.arguments(options);   // refuses what the peer does not implement, before anything starts
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
-        }
+        // refuses what the peer does not implement, before anything starts
+        List<String> peerOptions = Options.asUsageError(this, () -> PeerOptions.arguments(options));
         System.err.println("  dnd options (both sides): " + Options.label(options));
         List<ModelDirs.Shipped> models = shipped.find();
         List<Player> ps;

@@ -60,7 +60,7 @@ public final class ThroughputBench implements Callable<Integer> {
         try (LoopbackCluster cluster = LoopbackCluster.start(nodeSpecs(), common.nodeOptions(), System.err)) {
             JobDriver driver = new JobDriver(cluster.channel());
             List<Player> ps = Players.pick(new ArrayList<ModelCard>(cluster.cards().values()), players);
-            System.err.println("  " + method + " options: " + (options.isEmpty() ? "none" : Options.label(options)));
+            System.err.println("  " + method + " options: " + Options.label(options));
             ComposeRequest base = ComposeRequest.newBuilder().setMethod(method).setSteps(steps).addAllPlayers(ps).putAllOptions(options).build();
             // warm-up: both paths of the nodes (alone and merged) and the coordinator
             for (boolean batching : new boolean[]{false, true}) driver.runConcurrently(requests(base, 4, batching, 1_000_000));

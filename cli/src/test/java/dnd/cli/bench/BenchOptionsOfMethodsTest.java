@@ -21,6 +21,7 @@ class BenchOptionsOfMethodsTest {
         assertEquals("0", noGuidance.get("gamma"));
         assertEquals(dnd.get("repel"), noGuidance.get("repel"), "an override replaces one option, not the rest");
         assertTrue(Options.shipped("average", List.of()).isEmpty());
+        assertEquals("none", Options.label(Map.of()), "a method without options says so");
         assertEquals("beta=4,fairness=proportional,gamma=2,repel=2,utility=attention", Options.label(dnd));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Options.shipped("average", List.of("x=1")));
         assertTrue(unknown.getMessage().contains("x") && unknown.getMessage().contains("average"), unknown.getMessage());
