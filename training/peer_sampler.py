@@ -105,13 +105,18 @@ def ddpm_sigma(a_t, a_s):
     return ((1 - a_s) / (1 - a_t) * (1 - a_t / a_s)) ** 0.5
 
 
+def attention_utility(a):
+    """The utility u [B, m] of item-token maps a [B, 1, 8, 8]: bilinear upsampling to 32x32
+    (align_corners=false), clamped at 0, normalised to sum 1 (the same for any scale of a)."""
+    b = F.interpolate(a, size=(32, 32), mode="bilinear", align_corners=False).clamp(min=0)
+    return (b / b.sum(dim=[1, 2, 3], keepdim=True)).flatten(1)
+
+
 def attention_cotangent(a_hat, wq):
-    """d/d a_hat of sum_j wq_j u_j, u = the normalised bilinear upsampling of a_hat: the weights
-    the model's utility_grad needs (its VJP is of sum(weights * normalised map))."""
+    """d/d a_hat of sum_j wq_j u_j for the normalised map a_hat: the weights the model's
+    utility_grad needs (its VJP is of sum(weights * normalised map))."""
     leaf = a_hat.detach().requires_grad_(True)
-    b = F.interpolate(leaf, size=(32, 32), mode="bilinear", align_corners=False).clamp(min=0)
-    u = b / b.sum(dim=[1, 2, 3], keepdim=True)
-    return torch.autograd.grad([(u.flatten(1) * wq).sum()], [leaf])[0]
+    return torch.autograd.grad([(attention_utility(leaf) * wq).sum()], [leaf])[0]
 
 
 def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, delta=0.05,
@@ -156,9 +161,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
                 x0 = (xin - (1 - a_t) ** 0.5 * e) / a_t ** 0.5
                 mus.append(a_s ** 0.5 * x0 + (1 - a_s - sig ** 2) ** 0.5 * e)
                 maps.append(attn[:B, 1:2] / attn[:B, 1:2].sum(dim=[1, 2, 3], keepdim=True))
-                a = F.interpolate(attn[:B, 1:2], size=(32, 32), mode="bilinear",
-                                  align_corners=False).clamp(min=0)[:, 0]
-                us.append((a / a.sum(dim=[1, 2], keepdim=True)).reshape(B, M))
+                us.append(attention_utility(attn[:B, 1:2]))
             if method == "average":
                 Wt = [torch.full((B, 1, 32, 32), 1.0 / k) for _ in range(k)]
             elif method == "multidiffusion":
