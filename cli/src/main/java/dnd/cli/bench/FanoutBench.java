@@ -86,6 +86,7 @@ public final class FanoutBench implements Callable<Integer> {
                 row.put("p90_step_ms", Samples.quantile(stepMs, 0.9));
                 row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());
                 row.put("nodes_cpu_ms_per_step", m.nodesCpuMsPerStep());
+                row.put("coord_jit_ms_per_step", m.coordJitMsPerStep());
                 row.put("samples", stepMs.length);
                 System.err.printf(Locale.ROOT, "  n=%d: step %.2f ms (ratio %.3f)%n", n, step, step / base);
             }

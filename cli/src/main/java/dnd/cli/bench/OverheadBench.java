@@ -42,7 +42,8 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed jobs per row. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed jobs per row first (JIT, streams). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "40", description = {"Untimed jobs per row first, so that the rows time a cluster whose JVMs have",
+            "done compiling (coord_jit_ms_per_step shows what is left). Default: ${DEFAULT-VALUE}."})
     int warmup;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first timed job (job r uses seed + r). Default: ${DEFAULT-VALUE}.")
@@ -95,6 +96,7 @@ public final class OverheadBench implements Callable<Integer> {
                 row.put("client_wall_per_step_ms", Samples.median(m.clientWallPerStep()));
                 row.put("coord_cpu_ms_per_step", m.coordCpuMsPerStep());
                 row.put("nodes_cpu_ms_per_step", m.nodesCpuMsPerStep());
+                row.put("coord_jit_ms_per_step", m.coordJitMsPerStep());
                 row.put("samples", stepMs.length);
                 row.put("players", Players.label(c.players()));
                 System.err.printf(java.util.Locale.ROOT, "  %s n=%d: step %.2f ms, compute %.2f ms, ratio %.3f%n", c.method(), c.n(), step, compute, step / compute);

@@ -20,6 +20,7 @@ final class Rounds {
         double[] coordinatorMs() { return steps.stream().mapToDouble(JobDriver.StepTime::coordinatorMs).toArray(); }
         double coordCpuMsPerStep() { return cpu.coordinatorNanos() / 1e6 / allSteps; }
         double nodesCpuMsPerStep() { return cpu.nodesNanos() / 1e6 / allSteps; }
+        double coordJitMsPerStep() { return cpu.coordinatorJitNanos() / 1e6 / allSteps; }
     }
 
     private Rounds() {}
