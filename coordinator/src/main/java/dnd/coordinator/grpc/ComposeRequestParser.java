@@ -55,7 +55,7 @@ final class ComposeRequestParser {
             throw new IllegalArgumentException("x0_clip: must be finite and >= 0 (0: off), got " + r.getX0Clip());
         String jobId = r.getJobId().isEmpty() ? UUID.randomUUID().toString() : r.getJobId();
         if (!JOB_ID.matcher(jobId).matches()) throw new IllegalArgumentException("job_id: must match " + JOB_ID.pattern() + ", got '" + jobId + "'");
-        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getX0Clip(), r.getAllowBatching(), r.getPreviews());
+        JobPlan plan = new JobPlan(jobId, players, method, r.getOptionsMap(), steps, r.getSeed(), images, guidance, r.getEta(), r.getX0Clip(), r.getAllowBatching(), r.getPreviews(), r.getOwnerMaps());
         // Builds the composition once: unknown methods and bad options fail here, named by common's messages
         // ("method: unknown 'x'", "method dnd: option beta='x' is invalid ...").
         try {

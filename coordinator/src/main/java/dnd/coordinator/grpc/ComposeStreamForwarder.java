@@ -45,8 +45,8 @@ final class ComposeStreamForwarder {
         if (event instanceof JobEvent.StepAllocated a) {
             AllocationEvent.Builder p = AllocationEvent.newBuilder().setImage(a.image()).setStep(a.step()).setTotalSteps(a.totalSteps())
                     .setFictitiousShare(a.fictitiousShare()).setIterations(a.iterations()).setKktResidual(a.kktResidual())
-                    .setStepMs(a.stepMs()).setComputeMs(a.computeMs()).setCoordinatorMs(a.coordinatorMs()).setPreviewPng(ByteString.copyFrom(a.previewPng()))
-                    .setOwnerMap(Tensors.of(new FloatTensor(new int[] {a.rows(), a.height(), a.width()}, a.allocation())));
+                    .setStepMs(a.stepMs()).setComputeMs(a.computeMs()).setCoordinatorMs(a.coordinatorMs()).setPreviewPng(ByteString.copyFrom(a.previewPng()));
+            if (a.allocation().length > 0) p.setOwnerMap(Tensors.of(new FloatTensor(new int[] {a.rows(), a.height(), a.width()}, a.allocation())));
             for (JobEvent.Share s : a.shares())
                 p.addShares(PlayerShare.newBuilder().setPlayer(s.player()).setShare(s.share()).setValue(s.value()).setTarget(s.target()).setSlack(s.slack()));
             for (double l : a.lambda()) p.addLambda(l);

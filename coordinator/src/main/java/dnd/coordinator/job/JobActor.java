@@ -226,8 +226,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private void tellAllocated(int stepImage, StepReport report, double stepMs, double computeMs, double coordinatorMs, FloatTensor preview) {
-        listener.tell(Events.allocated(plan.jobId(), stepImage, report, plan.players().get(0).card(), stepMs, computeMs, coordinatorMs,
-                preview == null ? new byte[0] : Artifacts.png(preview)));
+        listener.tell(Events.allocated(plan.jobId(), stepImage, report, plan.players().get(0).card(), plan.ownerMaps(), stepMs, computeMs,
+                coordinatorMs, preview == null ? new byte[0] : Artifacts.png(preview)));
     }
 
     private Behavior<Command> finishImage() {

@@ -19,7 +19,8 @@ public sealed interface JobEvent extends KryoMessage {
 
     /**
      * One step's allocation: Q as {@code rows} rows of {@code height*width} features (the last row
-     * is the fictitious player when the method has one), per-player shares and the solver state;
+     * is the fictitious player when the method has one; empty when the client did not ask for
+     * owner maps), per-player shares and the solver state;
      * {@code stepMs} is the coordinator's wall time of the step and {@code computeMs} the node
      * compute on its critical path (per phase, the busiest node), so their ratio is the cost of
      * distribution; {@code coordinatorMs} is the job actor's own time in the step (collecting the

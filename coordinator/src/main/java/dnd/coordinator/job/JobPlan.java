@@ -10,16 +10,17 @@ import java.util.Map;
  * Image {@code i} uses seed {@code seed + i}; everything else is shared. With
  * {@code allowBatching} the nodes may merge this job's requests with other jobs' (faster under
  * load; the bits then depend on the batch mates), else every request runs alone and reproducibly.
- * With {@code previews} every progress event carries a PNG of the step's x0-hat.
+ * With {@code previews} every progress event carries a PNG of the step's x0-hat, with
+ * {@code ownerMaps} the step's allocation Q.
  */
 public record JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
                       int steps, long seed, int images, double guidanceScale, double eta, double x0Clip, boolean allowBatching,
-                      boolean previews) {
+                      boolean previews, boolean ownerMaps) {
 
     /** A reproducible plan (no cross-job batching), without x0-hat clipping. */
     public JobPlan(String jobId, List<PlayerSpec> players, String method, Map<String, String> options,
                    int steps, long seed, int images, double guidanceScale, double eta) {
-        this(jobId, players, method, options, steps, seed, images, guidanceScale, eta, 0, false, false);
+        this(jobId, players, method, options, steps, seed, images, guidanceScale, eta, 0, false, false, false);
     }
 
     public JobPlan {

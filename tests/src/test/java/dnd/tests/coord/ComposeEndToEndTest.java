@@ -82,7 +82,7 @@ class ComposeEndToEndTest {
 
     @Test
     void twoNodesComposeADndImageThatIsProportionallyFairAtEveryStep() throws Exception {
-        ComposeRequest request = twoPlayers().setMethod("dnd").putOptions("fairness", "proportional").setSteps(STEPS).build();
+        ComposeRequest request = twoPlayers().setMethod("dnd").putOptions("fairness", "proportional").setSteps(STEPS).setOwnerMaps(true).build();
         ComposeCall call = ComposeCall.run(cluster.composer(), request).assertSucceeded();
 
         assertEquals(STEPS, call.progress().size(), "one allocation event per step");
@@ -132,6 +132,36 @@ class ComposeEndToEndTest {
         // asking for previews changes nothing else: the same image
         assertEquals(ComposeCall.run(cluster.composer(), plain).assertSucceeded().images().get(0).getLatent(),
                 withPreviews.images().get(0).getLatent());
+    }
+
+    @Test
+    void ownerMapsComeWithEveryProgressEventOnlyWhenAsked() throws Exception {
+        ComposeRequest plain = twoPlayers().setMethod("dnd").setSteps(6).build();
+        ComposeCall without = ComposeCall.run(cluster.composer(), plain).assertSucceeded();
+        for (ComposeEvent e : without.progress()) {
+            assertFalse(e.getProgress().hasOwnerMap(), "no owner map unless asked, step " + e.getProgress().getStep());
+            assertEquals(2, e.getProgress().getSharesCount(), "the shares still come");
+        }
+        ComposeCall with = ComposeCall.run(cluster.composer(), plain.toBuilder().setOwnerMaps(true).build()).assertSucceeded();
+        assertEquals(6, with.progress().size());
+        for (ComposeEvent e : with.progress()) {
+            var map = e.getProgress().getOwnerMap();
+            int rows = (int) map.getShape(0), features = (int) (map.getShape(1) * map.getShape(2));
+            assertEquals(3, rows, "two players and the fictitious one");
+            ByteBuffer q = map.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(rows * features * 4, q.remaining());
+            for (int j = 0; j < features; j++) {   // every feature is fully shared out among the rows
+                double sum = 0;
+                for (int i = 0; i < rows; i++) sum += q.getFloat((i * features + j) * 4);
+                assertEquals(1.0, sum, 1e-4, "Q of feature " + j + " at step " + e.getProgress().getStep());
+            }
+            // the map's per-player mass is the share the event reports
+            double mass = 0;
+            for (int j = 0; j < features; j++) mass += q.getFloat(j * 4);
+            assertEquals(e.getProgress().getShares(0).getShare(), mass / features, 1e-4);
+        }
+        // asking for the maps changes nothing else: the same image
+        assertEquals(without.images().get(0).getLatent(), with.images().get(0).getLatent());
     }
 
     /**
