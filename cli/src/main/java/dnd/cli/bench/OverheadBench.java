@@ -43,7 +43,7 @@ public final class OverheadBench implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--warmup", defaultValue = "40", description = {"Untimed jobs per row first, so that the rows time a cluster whose JVMs have",
-            "done compiling (coord_jit_ms_per_step shows what is left). Default: ${DEFAULT-VALUE}."})
+            "done most of their compiling (coord_jit_ms_per_step shows what is left). Default: ${DEFAULT-VALUE}."})
     int warmup;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first timed job (job r uses seed + r). Default: ${DEFAULT-VALUE}.")

@@ -27,6 +27,7 @@ import dnd.proto.ComposeEvent;
 import dnd.proto.ComposeRequest;
 import dnd.proto.ImageResult;
 import dnd.proto.Player;
+import dnd.node.client.TensorCodec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -145,19 +146,19 @@ class ComposeEndToEndTest {
         ComposeCall with = ComposeCall.run(cluster.composer(), plain.toBuilder().setOwnerMaps(true).build()).assertSucceeded();
         assertEquals(6, with.progress().size());
         for (ComposeEvent e : with.progress()) {
-            var map = e.getProgress().getOwnerMap();
-            int rows = (int) map.getShape(0), features = (int) (map.getShape(1) * map.getShape(2));
+            // decodeFloat checks the dtype and that the bytes fill the shape
+            FloatTensor map = TensorCodec.decodeFloat(e.getProgress().getOwnerMap(), "owner_map");
+            int rows = map.dim(0), features = map.dim(1) * map.dim(2);
             assertEquals(3, rows, "two players and the fictitious one");
-            ByteBuffer q = map.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            assertEquals(rows * features * 4, q.remaining());
+            float[] q = map.data();
             for (int j = 0; j < features; j++) {   // every feature is fully shared out among the rows
                 double sum = 0;
-                for (int i = 0; i < rows; i++) sum += q.getFloat((i * features + j) * 4);
+                for (int i = 0; i < rows; i++) sum += q[i * features + j];
                 assertEquals(1.0, sum, 1e-4, "Q of feature " + j + " at step " + e.getProgress().getStep());
             }
             // the map's per-player mass is the share the event reports
             double mass = 0;
-            for (int j = 0; j < features; j++) mass += q.getFloat(j * 4);
+            for (int j = 0; j < features; j++) mass += q[j];
             assertEquals(e.getProgress().getShares(0).getShare(), mass / features, 1e-4);
         }
         // asking for the maps changes nothing else: the same image
