@@ -10,6 +10,9 @@ Methods:
                  its normalised 8x8 map (the model's utility_grad), the players' gradients summed,
                  normalised and scaled by gamma times the DDPM posterior sigma, as the Java
                  coordinator does with its shipped options (gamma 2, repel 2).
+                 --guidance-from previous (what dnd ships with): the step-k guidance uses the
+                 weights computed at the end of step k-1 (its allocation and normalised maps),
+                 differentiated at x_k; step 0 has none. current: this step's (the spec's order).
   average        uniform blend of the players' CFG eps.
   multidiffusion fixed left/right halves (player i owns stripe i), optional bootstrapping
                  (first fraction of steps: player i sees its stripe over noised black).
@@ -120,7 +123,7 @@ def attention_cotangent(a_hat, wq):
 
 
 def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, delta=0.05,
-        gamma=0.0, repel=0.0, boot=0.4, seed=0, batch=32, models=None):
+        gamma=0.0, repel=0.0, boot=0.4, seed=0, batch=32, models=None, guidance_from="current"):
     if models is None:
         models = [load_model(p[0]) for p in players]
     toks, reqs = [], []
@@ -141,6 +144,7 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
         M = 32 * 32
         logQ = torch.full((B, k + 1, M), -np.log(k + 1.0))
         lam = torch.zeros(B, k)
+        prev_weights = None   # guidance_from == "previous": the cotangents of the last step
         for si, t in enumerate(grid):
             s = t - r
             a_t = ac[t].item()
@@ -176,14 +180,22 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
                 Q = logQ.exp()
                 Wt = [(Q[:, i] + Q[:, k] / k).reshape(B, 1, 32, 32) for i in range(k)]
             mu = sum(wi * mi for wi, mi in zip(Wt, mus))
-            if method == "dnd" and gamma > 0 and s >= 0:
-                grad = torch.zeros_like(x)
+            step_weights = None
+            if method == "dnd" and gamma > 0:
                 Qd = Q.detach()
                 others = Qd[:, :k].sum(1)
-                for i, (m, card) in enumerate(models):
+                step_weights = []
+                for i in range(k):
                     wq = Qd[:, i] - repel * (others - Qd[:, i])
                     weights = torch.zeros(B, 4, 8, 8)
                     weights[:, 1] = attention_cotangent(maps[i], wq)[:, 0]
+                    step_weights.append(weights)
+            if guidance_from == "previous":
+                step_weights, prev_weights = prev_weights, step_weights
+            if step_weights is not None and s >= 0:
+                grad = torch.zeros_like(x)
+                for i, (m, card) in enumerate(models):
+                    weights = step_weights[i]
                     tok = torch.tensor([toks[i]] * B, dtype=torch.int64)
                     _, gi = m.utility_grad(x, torch.full((B,), t, dtype=torch.int64), tok,
                                            weights)
@@ -214,7 +226,8 @@ def bench(a):
     models = [load_model(p[0]) for p in a.player]
     load_s = time.perf_counter() - t0
     kw = dict(method=a.method, steps=a.steps, w=a.cfg, eta=a.eta, beta_prime=a.beta_prime,
-              delta=a.delta, gamma=a.gamma, repel=a.repel, boot=a.boot, models=models)
+              delta=a.delta, gamma=a.gamma, repel=a.repel, boot=a.boot, models=models,
+              guidance_from=a.guidance_from)
 
     def job(n, seed, batch=32):
         t = time.perf_counter()
@@ -266,6 +279,8 @@ if __name__ == "__main__":
     ap.add_argument("--delta", type=float, default=0.05)
     ap.add_argument("--gamma", type=float, default=0.0)
     ap.add_argument("--repel", type=float, default=0.0)
+    ap.add_argument("--guidance-from", default="current", choices=["current", "previous"],
+                    help="dnd: the allocation the guidance uses: this step's or the last step's")
     ap.add_argument("--boot", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--grid", default="")
@@ -282,7 +297,8 @@ if __name__ == "__main__":
         sys.exit(0)
     t0 = time.time()
     x, reqs, stats = run(a.player, a.method, a.n, a.steps, a.cfg, a.eta, a.beta_prime, a.delta,
-                         gamma=a.gamma, repel=a.repel, boot=a.boot, seed=a.seed)
+                         gamma=a.gamma, repel=a.repel, boot=a.boot, seed=a.seed,
+                         guidance_from=a.guidance_from)
     res = score(x, reqs)
     res.update(stats)
     res["seconds"] = round(time.time() - t0, 1)

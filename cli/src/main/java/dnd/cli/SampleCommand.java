@@ -27,7 +27,7 @@ final class SampleCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A method option, e.g. fairness=proportional or beta=0.001. Repeatable. "
-            + "Options not given take the tuned values dnd eval uses (docs/results.md), e.g. dnd: beta=4, gamma=2, repel=2.")
+            + "Options not given take the tuned values dnd eval uses (docs/results.md), e.g. dnd: beta=4, gamma=2, repel=2, guidance-from=previous.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--steps", defaultValue = "0", description = "Sampling steps (0: the models' recommendation).")

@@ -29,10 +29,14 @@ public final class MethodDefaults {
         // canvas (the specialists' training background) for this fraction of the steps
         m.put("multidiffusion", Map.of("bootstrap", "0.1", "background", "black"));
         m.put("amdm", Map.of("target", "mean", "clamp", "on", "renormalise", "on", "window-end", "24"));
-        // repel and gamma 2: tuning stage 4 (session 5)
-        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "2", "repel", "2"));
+        // repel and gamma 2: tuning stage 4 (session 5). guidance-from=previous (session 10): the
+        // guidance uses the last step's allocation, so a step is one round trip to the nodes
+        // instead of two; it draws as well as the spec's order on the development seeds and the
+        // test prompts (docs/results.md, "Guidance from the previous step's allocation")
+        m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "2", "repel", "2",
+                "guidance-from", "previous"));
         // the ablation: dnd's options without the fairness constraints (not tuned on its own)
-        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "2", "repel", "2"));
+        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "2", "repel", "2", "guidance-from", "previous"));
         Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
         m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);

@@ -58,8 +58,9 @@ public final class PeerBench implements Callable<Integer> {
     long seed;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (beta=4, fairness=proportional, gamma=2: guidance, a VJP",
-            "round trip per step, repel=2, utility=attention), on both sides, e.g. gamma=0 for dnd without guidance.",
-            "The peer implements beta, delta, gamma and repel, with proportional fairness and the attention utility. Repeatable."})
+            "per step, guidance-from=previous, repel=2, utility=attention), on both sides, e.g. gamma=0 for dnd without",
+            "guidance. The peer implements beta, delta, gamma, repel and guidance-from, with proportional fairness and",
+            "the attention utility. Repeatable."})
     List<String> dndOptions = new ArrayList<>();
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer. Default: ${DEFAULT-VALUE}.")
