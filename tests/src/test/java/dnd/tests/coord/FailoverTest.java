@@ -31,7 +31,7 @@ class FailoverTest {
     private static final Duration GRACE = Duration.ofSeconds(3);
     private static final String A = "synth-a", B = "synth-b";
     private static LocalCluster cluster;
-    private static LocalCluster.Proc a1, a2, a3, b1;
+    private static LocalCluster.Proc a1, a2, a3, a4, b1;
     private static ComposeCall reference;
 
     private static String spec(String name, String cost) { return "shape=3x16x16,attention=4x4,context=4,cost=" + cost + ",name=" + name; }
@@ -44,8 +44,9 @@ class FailoverTest {
         a1 = cluster.startNode("a1", "--synthetic", spec(A, "10ms"));
         a2 = cluster.startNode("a2", "--synthetic", spec(A, "10ms"));
         a3 = cluster.startNode("a3", "--synthetic", spec(A, "10ms"));
+        a4 = cluster.startNode("a4", "--synthetic", spec(A, "10ms"));   // three tests each take one replica away
         b1 = cluster.startNode("b1", "--synthetic", spec(B, "10ms"));
-        cluster.awaitReplicas(Map.of(A, 3, B, 1), Duration.ofSeconds(90));
+        cluster.awaitReplicas(Map.of(A, 4, B, 1), Duration.ofSeconds(90));
         // Same model name, another model file (checksum), joining after the checksum is established.
         cluster.startNode("a-other-file", "--synthetic", spec(A, "11ms"));
         cluster.awaitRefused(A, 1, Duration.ofSeconds(60));
@@ -57,10 +58,14 @@ class FailoverTest {
     }
 
     private static ComposeRequest request(String jobId, String model, int steps) {
+        return request(jobId, model, steps, Map.of());
+    }
+
+    private static ComposeRequest request(String jobId, String model, int steps, Map<String, String> options) {
         return ComposeRequest.newBuilder().setJobId(jobId)
                 .addPlayers(Player.newBuilder().setModel(model).setConcept("red square"))
                 .addPlayers(Player.newBuilder().setModel(model).setConcept("circle"))
-                .setMethod("dnd").setSteps(steps).setSeed(11).setImages(1).build();
+                .setMethod("dnd").putAllOptions(options).setSteps(steps).setSeed(11).setImages(1).build();
     }
 
     /** The undisturbed run every disturbed one must reproduce bit for bit. */
@@ -74,7 +79,7 @@ class FailoverTest {
 
     /** A live replica of A with a job's Denoise stream open. */
     private static LocalCluster.Proc servingReplica() {
-        return Stream.of(a1, a2, a3).filter(p -> p.process().isAlive())
+        return Stream.of(a1, a2, a3, a4).filter(p -> p.process().isAlive())
                 .filter(p -> cluster.nodeStats(p).getOpenStreams() > 0).findFirst().orElseThrow();
     }
 
@@ -98,6 +103,34 @@ class FailoverTest {
         assertArrayEquals(undisturbed.images().get(0).getLatent().getData().toByteArray(),
                 disturbed.images().get(0).getLatent().getData().toByteArray(), "the latent after failover is bit-identical");
         assertArrayEquals(undisturbed.images().get(0).getPng().toByteArray(), disturbed.images().get(0).getPng().toByteArray());
+    }
+
+    @Test
+    void dndAsShippedSurvivesAKilledReplicaWithItsGuidanceRequestsInFlight() throws Exception {
+        // the shipped options: each step's guidance request goes out with its step request
+        // (guidance-from=previous), so a replica killed mid-job holds both kinds unanswered
+        Map<String, String> shipped = dnd.eval.MethodDefaults.forRequest("dnd");
+        assertEquals("previous", shipped.get("guidance-from"));
+        ComposeCall undisturbed = ComposeCall.run(cluster.composer(), request("guided-undisturbed", A, 40, shipped)).assertSucceeded();
+        AtomicLong victimsGuidance = new AtomicLong(-1);
+        ComposeCall disturbed = ComposeCall.run(cluster.composer(), request("guided-disturbed", A, 40, shipped), e -> {
+            if (e.hasProgress() && e.getProgress().getStep() == 10) {
+                try {
+                    LocalCluster.Proc victim = servingReplica();
+                    victimsGuidance.set(cluster.nodeStats(victim).getGuidanceRequests());
+                    cluster.kill(victim);
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        }).assertSucceeded();
+
+        assertTrue(victimsGuidance.get() > 0, "the killed replica was serving guidance requests: " + victimsGuidance.get());
+
+        assertTrue(disturbed.done().getFailoversOrDefault(A, 0) >= 1, "the killed replica's requests were retried: " + disturbed.done());
+        assertEquals(40, disturbed.progress().size(), "one allocation event per step");
+        assertArrayEquals(undisturbed.images().get(0).getLatent().getData().toByteArray(),
+                disturbed.images().get(0).getLatent().getData().toByteArray(), "the latent after failover is bit-identical");
     }
 
     @Test
