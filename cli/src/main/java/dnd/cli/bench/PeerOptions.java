@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * dnd's options as arguments of the PyTorch peer (training/peer_sampler.py), which implements
  * the method with proportional fairness and the attention utility, and the options beta, delta,
- * gamma, repel and guidance-from. Anything else would make the two sides compute different compositions, so it
- * is refused with the option's name.
+ * gamma, repel and guidance-from. Anything else would make the two sides compute different
+ * compositions, so it is refused with the option's name.
  */
 final class PeerOptions {
 
