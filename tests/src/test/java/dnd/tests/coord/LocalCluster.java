@@ -146,6 +146,12 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM (a graceful stop); the process is expected to exit, so it is no longer checked as alive. */
+    void stop(Proc p) {
+        killed.add(p);
+        p.process.destroy();
+    }
+
     /** kill -9. */
     void kill(Proc p) throws InterruptedException {
         killed.add(p);
