@@ -192,7 +192,9 @@ def run(players, method="dnd", n=64, steps=25, w=3.0, eta=0.0, beta_prime=4.0, d
                     step_weights.append(weights)
             if guidance_from == "previous":
                 step_weights, prev_weights = prev_weights, step_weights
-            if step_weights is not None and s >= 0:
+            # the last step too, as the coordinator does: its DDPM sigma (alpha_bar_1 to alpha_bar_0,
+            # about 0.0074) is small but not 0
+            if step_weights is not None:
                 grad = torch.zeros_like(x)
                 for i, (m, card) in enumerate(models):
                     weights = step_weights[i]
