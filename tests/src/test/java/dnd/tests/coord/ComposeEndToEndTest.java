@@ -209,6 +209,9 @@ class ComposeEndToEndTest {
         // variant) and DDPM noise, eta 1 (every other pair), so clip and eta meet in every combination
 
         variants.add(Map.entry("dnd", Map.of("gamma", "0.5", "solo", "0.5")));
+        // dnd and its ablation exactly as shipped (MethodDefaults: what eval, sample and demo send)
+        variants.add(Map.entry("dnd", dnd.eval.MethodDefaults.forRequest("dnd")));
+        variants.add(Map.entry("dnd-nofair", dnd.eval.MethodDefaults.forRequest("dnd-nofair")));
         for (int x = 0; x < variants.size(); x++) {
             var v = variants.get(x);
             String method = v.getKey();
