@@ -38,6 +38,14 @@ public record DirectorySnapshot(Map<String, ModelEntry> models) {
         }
     }
 
-    /** One live replica: where it serves, which cluster member it lives in, and what jobs saw go wrong. */
-    public record Replica(String endpoint, String nodeId, String member, long failures, String lastError) {}
+    /**
+     * One live replica: where it serves, which cluster member it lives in, and what jobs saw go
+     * wrong: how often, the last error, and when ({@link System#nanoTime()}; meaningless while
+     * failures is 0).
+     */
+    public record Replica(String endpoint, String nodeId, String member, long failures, String lastError, long lastFailureNanos) {
+
+        /** Whether a job saw a request to this replica fail at or after {@code sinceNanos}. */
+        public boolean failedSince(long sinceNanos) { return failures > 0 && lastFailureNanos - sinceNanos >= 0; }
+    }
 }

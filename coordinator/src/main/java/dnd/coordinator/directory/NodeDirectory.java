@@ -113,7 +113,7 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
     }
 
     private Behavior<Command> onReplicaFailed(ReplicaFailed msg) {
-        book.recordFailure(msg.endpoint, msg.error);
+        book.recordFailure(msg.endpoint, msg.error, System.nanoTime());
         return this;
     }
 

@@ -56,19 +56,19 @@ public final class ReplicaBook {
 
     public boolean knows(String key) { return accepted.containsKey(key) || refused.containsKey(key); }
 
-    /** A job saw a request to this endpoint fail or time out. */
-    public void recordFailure(String endpoint, String error) {
-        Health h = health.getOrDefault(endpoint, new Health(0, ""));
-        health.put(endpoint, new Health(h.failures + 1, error));
+    /** A job saw a request to this endpoint fail or time out, at {@code nowNanos} ({@link System#nanoTime()}). */
+    public void recordFailure(String endpoint, String error, long nowNanos) {
+        Health h = health.getOrDefault(endpoint, Health.NONE);
+        health.put(endpoint, new Health(h.failures + 1, error, nowNanos));
     }
 
     public DirectorySnapshot snapshot() {
         Map<String, List<DirectorySnapshot.Replica>> live = new TreeMap<>();
         Map<String, List<String>> refusals = new TreeMap<>();
         for (Entry e : accepted.values()) {
-            Health h = health.getOrDefault(e.info.endpoint(), new Health(0, ""));
+            Health h = health.getOrDefault(e.info.endpoint(), Health.NONE);
             live.computeIfAbsent(e.info.card().name(), k -> new ArrayList<>()).add(
-                    new DirectorySnapshot.Replica(e.info.endpoint(), e.info.nodeId(), e.member, h.failures, h.lastError));
+                    new DirectorySnapshot.Replica(e.info.endpoint(), e.info.nodeId(), e.member, h.failures, h.lastError, h.lastFailureNanos));
         }
         for (Refusal r : refused.values())
             refusals.computeIfAbsent(r.model, k -> new ArrayList<>()).add(r.endpoint + ": " + r.reason);
@@ -90,5 +90,7 @@ public final class ReplicaBook {
 
     private record Refusal(String endpoint, String model, String reason) {}
 
-    private record Health(long failures, String lastError) {}
+    private record Health(long failures, String lastError, long lastFailureNanos) {
+        static final Health NONE = new Health(0, "", 0);
+    }
 }

@@ -259,8 +259,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         long attempt = ++nextAttempt;
         attemptOf[slot] = attempt;
         endpointOf[slot] = null;
-        List<String> live = snapshot.replicas(model).stream().map(DirectorySnapshot.Replica::endpoint).toList();
-        Optional<String> chosen = replicas.choose(model, slot, live);
+        List<DirectorySnapshot.Replica> listed = snapshot.replicas(model);
+        List<String> live = listed.stream().map(DirectorySnapshot.Replica::endpoint).toList();
+        long suspectSince = System.nanoTime() - ReplicaChoice.SUSPECT_FOR.toNanos();
+        Set<String> suspects = listed.stream().filter(r -> r.failedSince(suspectSince))
+                .map(DirectorySnapshot.Replica::endpoint).collect(java.util.stream.Collectors.toSet());
+        Optional<String> chosen = replicas.choose(model, slot, live, suspects);
         if (chosen.isEmpty()) {
             replicas.noReplica(model, !live.isEmpty(), System.nanoTime()).ifPresentOrElse(
                     error -> fail(Status.Code.UNAVAILABLE, error),

@@ -29,13 +29,27 @@ final class ReplicaChoice {
     }
 
     /**
-     * A live replica of the model that has not failed this job, spread over the replicas by job
-     * and slot (which replica serves does not change the bits); empty when there is none.
+     * How long a replica on which some job saw a request fail is avoided by the other jobs while
+     * another replica is live: about the time the cluster takes to drop a dead member
+     * (unreachable after about 4 s, downed after about 7 s). Until then a crashed node is still
+     * listed, and a job starting meanwhile would try it first and fail over.
      */
-    Optional<String> choose(String model, int slot, List<String> live) {
+    static final Duration SUSPECT_FOR = Duration.ofSeconds(10);
+
+    /** {@link #choose(String, int, List, Set)} with no suspects. */
+    Optional<String> choose(String model, int slot, List<String> live) { return choose(model, slot, live, Set.of()); }
+
+    /**
+     * A live replica of the model that has not failed this job, preferring one that is not
+     * suspect (failed some job lately), spread over the replicas by job and slot (which replica
+     * serves does not change the bits); empty when there is none.
+     */
+    Optional<String> choose(String model, int slot, List<String> live, Set<String> suspects) {
         Set<String> bad = excluded.getOrDefault(model, Set.of());
         List<String> candidates = live.stream().filter(e -> !bad.contains(e)).toList();
         if (candidates.isEmpty()) return Optional.empty();
+        List<String> trusted = candidates.stream().filter(e -> !suspects.contains(e)).toList();
+        if (!trusted.isEmpty()) candidates = trusted;
         return Optional.of(candidates.get(Math.floorMod(jobId.hashCode() + slot, candidates.size())));
     }
 

@@ -1,6 +1,7 @@
 package dnd.coordinator.directory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnd.common.cluster.NodeService.NodeInfo;
@@ -58,10 +59,14 @@ class ReplicaBookTest {
     void failuresSeenByJobsAreCountedPerReplica() {
         ReplicaBook book = new ReplicaBook();
         book.offer("a", node("bags", "x", 7101), "m1");
-        book.recordFailure("127.0.0.1:7101", "UNAVAILABLE");
-        book.recordFailure("127.0.0.1:7101", "deadline");
-        DirectorySnapshot.Replica r = book.snapshot().replicas("bags").get(0);
+        book.offer("b", node("bags", "x", 7102), "m2");
+        book.recordFailure("127.0.0.1:7101", "UNAVAILABLE", 100);
+        book.recordFailure("127.0.0.1:7101", "deadline", 200);
+        DirectorySnapshot.Replica r = book.snapshot().replicas("bags").get(0), healthy = book.snapshot().replicas("bags").get(1);
         assertEquals(2, r.failures());
         assertEquals("deadline", r.lastError());
+        assertTrue(r.failedSince(200) && !r.failedSince(201), "the time of the last failure is kept");
+        assertEquals("127.0.0.1:7102", healthy.endpoint());
+        assertFalse(healthy.failedSince(Long.MIN_VALUE), "a replica that never failed has not failed since any time");
     }
 }

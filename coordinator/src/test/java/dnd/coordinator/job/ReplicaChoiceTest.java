@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReplicaChoiceTest {
@@ -29,6 +30,16 @@ class ReplicaChoiceTest {
         c.failed("m", first, "UNAVAILABLE", 0);
         for (int slot = 0; slot < 4; slot++) assertNotEquals(first, c.choose("m", slot, LIVE).orElseThrow());
         assertEquals(Map.of("m", 1), c.failovers());
+    }
+
+    @Test
+    void aReplicaThatFailedAnotherJobLatelyIsUsedOnlyWhenNoOtherIsLeft() {
+        ReplicaChoice c = new ReplicaChoice("job", Duration.ofSeconds(10));
+        for (int slot = 0; slot < 4; slot++)
+            assertEquals("h:2", c.choose("m", slot, LIVE, Set.of("h:1")).orElseThrow(), "the suspect is avoided while h:2 is live");
+        c.failed("m", "h:2", "UNAVAILABLE", 0);
+        assertEquals("h:1", c.choose("m", 0, LIVE, Set.of("h:1")).orElseThrow(), "the suspect is better than no replica");
+        assertEquals("h:1", c.choose("m", 0, List.of("h:1"), Set.of("h:1")).orElseThrow());
     }
 
     @Test
