@@ -178,11 +178,27 @@ final class LocalCluster implements AutoCloseable {
 
     private static String javaBin() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on, below Linux's ephemeral range (32768-60999), and never the same
+     * twice in this JVM. A port from the ephemeral range, found free, could become the local port
+     * of some connection between the pick and the process binding it ("Failed to bind", seen
+     * once in a run of every cross-process test).
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (!HANDED_OUT.add(port)) continue;
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port in 20000-31999");
     }
 }
