@@ -44,7 +44,7 @@ public final class FanoutBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed jobs per row first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (those of `dnd sample` and `dnd eval`: beta=4,", "fairness=proportional, gamma=2 (guidance: a VJP per step), guidance-from=previous (in the step's one round trip),", "repel=2, utility=attention), e.g. gamma=0 for dnd without guidance, guidance-from=current for the spec's", "order (a second round trip per step). Repeatable."})
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (those of `dnd sample` and `dnd eval`: " + Options.DND_SHIPPED_HELP})
     List<String> dndOptions = new ArrayList<>();
 
     @Override

@@ -16,6 +16,11 @@ final class Options {
 
     private Options() {}
 
+    /** The end of the benches' --option help: dnd's shipped options, once for all of them. */
+    static final String DND_SHIPPED_HELP = "beta=4, fairness=proportional, gamma=2 (guidance: a VJP per step), guidance-from=previous"
+            + " (in the step's one round trip), repel=2, utility=attention), e.g. gamma=0 for dnd without guidance,"
+            + " guidance-from=current for the spec's order (a second round trip per step). Repeatable.";
+
     static Map<String, String> parse(List<String> pairs) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String p : pairs) {
@@ -28,8 +33,8 @@ final class Options {
 
     /**
      * The options a benchmark sends for a method: the ones users get ({@link MethodDefaults}, what
-     * `dnd sample`, `dnd demo` and `dnd eval` send; for dnd that includes its guidance, a VJP round
-     * trip per step), each overridden by a KEY=VALUE pair, e.g. gamma=0 to time dnd without guidance.
+     * `dnd sample`, `dnd demo` and `dnd eval` send; for dnd that includes its guidance, a VJP per
+     * step), each overridden by a KEY=VALUE pair, e.g. gamma=0 to time dnd without guidance.
      */
     static Map<String, String> shipped(String method, List<String> overrides) {
         Map<String, String> out = new TreeMap<>(MethodDefaults.forRequest(method));

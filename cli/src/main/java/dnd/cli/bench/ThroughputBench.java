@@ -43,7 +43,7 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "1", description = "Timed rounds per row (median images/min). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of the method's shipped options (those of `dnd sample` and `dnd eval`; for dnd: beta=4,", "fairness=proportional, gamma=2 (guidance: a VJP per step), guidance-from=previous (in the step's one round trip),", "repel=2, utility=attention), e.g. gamma=0 for dnd without guidance, guidance-from=current for the spec's", "order (a second round trip per step). Repeatable."})
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of the method's shipped options (those of `dnd sample` and `dnd eval`; for dnd: " + Options.DND_SHIPPED_HELP})
     List<String> methodOptions = new ArrayList<>();
 
     @Option(names = "--synthetic", paramLabel = "SPEC",
