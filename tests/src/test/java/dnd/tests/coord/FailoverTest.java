@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnd.proto.ComposeRequest;
 import dnd.proto.ListModelsRequest;
 import dnd.proto.ModelInfo;
-import dnd.proto.Player;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,10 +62,7 @@ class FailoverTest {
     }
 
     private static ComposeRequest request(String jobId, String model, int steps, Map<String, String> options) {
-        return ComposeRequest.newBuilder().setJobId(jobId)
-                .addPlayers(Player.newBuilder().setModel(model).setConcept("red square"))
-                .addPlayers(Player.newBuilder().setModel(model).setConcept("circle"))
-                .setMethod("dnd").putAllOptions(options).setSteps(steps).setSeed(11).setImages(1).build();
+        return LocalCluster.twoPlayerJob(jobId, model, steps, 11, options);
     }
 
     /**
@@ -81,8 +76,7 @@ class FailoverTest {
 
     /** A live replica of A with a job's Denoise stream open. */
     private static LocalCluster.Proc servingReplica() {
-        return Stream.of(a1, a2, a3, a4).filter(p -> p.process().isAlive())
-                .filter(p -> cluster.nodeStats(p).getOpenStreams() > 0).findFirst().orElseThrow();
+        return cluster.servingReplica(List.of(a1, a2, a3, a4)).orElseThrow();
     }
 
     @Test

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnd.proto.ComposeRequest;
-import dnd.proto.Player;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,11 +26,8 @@ class GracefulStopTest {
     private static final String MODEL = "synth-g";
 
     private static ComposeRequest request(String jobId) {
-        return ComposeRequest.newBuilder().setJobId(jobId)
-                .addPlayers(Player.newBuilder().setModel(MODEL).setConcept("red square"))
-                .addPlayers(Player.newBuilder().setModel(MODEL).setConcept("circle"))
-                .putAllOptions(dnd.eval.MethodDefaults.forRequest("dnd"))   // with its guidance requests
-                .setMethod("dnd").setSteps(400).setSeed(5).setImages(1).build();
+        // dnd as shipped: with its guidance requests
+        return LocalCluster.twoPlayerJob(jobId, MODEL, 400, 5, dnd.eval.MethodDefaults.forRequest("dnd"));
     }
 
     @Test
@@ -82,14 +77,7 @@ class GracefulStopTest {
     private static LocalCluster.Proc awaitServing(LocalCluster cluster, List<LocalCluster.Proc> replicas) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            var serving = Stream.of(replicas.toArray(LocalCluster.Proc[]::new)).filter(p -> p.process().isAlive())
-                    .filter(p -> {
-                        try {
-                            return cluster.nodeStats(p).getOpenStreams() > 0;
-                        } catch (RuntimeException stopping) {
-                            return false;
-                        }
-                    }).findFirst();
+            var serving = cluster.servingReplica(replicas);
             if (serving.isPresent()) return serving.get();
             Thread.sleep(20);
         }

@@ -1,10 +1,12 @@
 package dnd.tests.coord;
 
+import dnd.proto.ComposeRequest;
 import dnd.proto.ComposerGrpc;
 import dnd.proto.ListModelsRequest;
 import dnd.proto.ModelInfo;
 import dnd.proto.ModelNodeGrpc;
 import dnd.proto.NodeStats;
+import dnd.proto.Player;
 import dnd.proto.StatsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,6 +94,31 @@ final class LocalCluster implements AutoCloseable {
 
     NodeStats nodeStats(Proc node) {
         return ModelNodeGrpc.newBlockingStub(channel(node.endpoint())).withDeadlineAfter(5, TimeUnit.SECONDS).stats(StatsRequest.getDefaultInstance());
+    }
+
+    /**
+     * A dnd job of one image on two players of the same (synthetic) model, "red square" and
+     * "circle": the job the failover tests disturb.
+     */
+    static ComposeRequest twoPlayerJob(String jobId, String model, int steps, long seed, Map<String, String> options) {
+        return ComposeRequest.newBuilder().setJobId(jobId)
+                .addPlayers(Player.newBuilder().setModel(model).setConcept("red square"))
+                .addPlayers(Player.newBuilder().setModel(model).setConcept("circle"))
+                .setMethod("dnd").putAllOptions(options).setSteps(steps).setSeed(seed).setImages(1).build();
+    }
+
+    /**
+     * One of the candidates that is running and has a job's Denoise stream open, i.e. serves a
+     * job now; a candidate that does not answer its stats (e.g. stopping) does not count.
+     */
+    Optional<Proc> servingReplica(List<Proc> candidates) {
+        return candidates.stream().filter(p -> p.process.isAlive()).filter(p -> {
+            try {
+                return nodeStats(p).getOpenStreams() > 0;
+            } catch (StatusRuntimeException notAnswering) {
+                return false;
+            }
+        }).findFirst();
     }
 
     /** Waits until the coordinator lists at least the given number of live replicas per model. */

@@ -2,8 +2,6 @@ package dnd.tests.coord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dnd.proto.ComposeRequest;
-import dnd.proto.Player;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +44,8 @@ class SuccessiveFailuresTest {
 
             // awaitReplicas first checks that every process the test did not kill still runs
             cluster.awaitReplicas(Map.of(MODEL, 1), Duration.ofSeconds(10));
-            ComposeCall call = ComposeCall.run(cluster.composer(), ComposeRequest.newBuilder().setJobId("after-the-failures")
-                    .addPlayers(Player.newBuilder().setModel(MODEL).setConcept("red square"))
-                    .addPlayers(Player.newBuilder().setModel(MODEL).setConcept("circle"))
-                    .setMethod("dnd").setSteps(5).setSeed(3).setImages(1).build()).assertSucceeded();
+            ComposeCall call = ComposeCall.run(cluster.composer(), LocalCluster.twoPlayerJob("after-the-failures", MODEL, 5, 3, Map.of()))
+                    .assertSucceeded();
             assertEquals(5, call.progress().size(), "the surviving node serves a whole job");
         }
     }
