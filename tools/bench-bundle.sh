@@ -4,7 +4,7 @@
 # libtorch, and DJL's CPU libtorch 2.7.1 from this machine's cache, xz-compressed and split into parts
 # of at most PART bytes (default 34m) so that each part fits a transfer limit. Writes OUT/runtime.tar.xz,
 # OUT/classes.tar.xz, OUT/libtorch_cpu.so.xz.part-*, OUT/libdjl_torch.so and OUT/bench-on-host.sh.
-# Usage: tools/bench-bundle.sh OUT [PART]      (about 8 minutes on 2 cores, mostly xz)
+# Usage: tools/bench-bundle.sh OUT [PART]      (about 3-8 minutes on 2 cores, mostly xz)
 set -euo pipefail
 out="${1:?usage: tools/bench-bundle.sh OUT [PART]}"; part="${2:-34m}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
