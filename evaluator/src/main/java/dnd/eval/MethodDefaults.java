@@ -35,8 +35,11 @@ public final class MethodDefaults {
         // test prompts (docs/results.md, "Guidance from the previous step's allocation")
         m.put("dnd", Map.of("fairness", "proportional", "utility", "attention", "beta", "4", "gamma", "2", "repel", "2",
                 "guidance-from", "previous"));
-        // the ablation: dnd's options without the fairness constraints (not tuned on its own)
-        m.put("dnd-nofair", Map.of("utility", "attention", "beta", "4", "gamma", "2", "repel", "2", "guidance-from", "previous"));
+        // the ablation: dnd's options without the fairness constraints (not tuned on its own),
+        // derived so that the two cannot drift apart when dnd's options change
+        Map<String, String> nofair = new LinkedHashMap<>(m.get("dnd"));
+        nofair.remove("fairness");
+        m.put("dnd-nofair", nofair);
         Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
         m.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);
