@@ -57,10 +57,8 @@ public final class PeerBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the first job. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options (beta=4, fairness=proportional, gamma=2: guidance, a VJP",
-            "per step, guidance-from=previous, repel=2, utility=attention), on both sides, e.g. gamma=0 for dnd without",
-            "guidance. The peer implements beta, delta, gamma, repel and guidance-from, with proportional fairness and",
-            "the attention utility. Repeatable."})
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = {"Overrides one of dnd's shipped options on both sides (" + Options.DND_SHIPPED_HELP,
+            "The peer implements beta, delta, gamma, repel and guidance-from, with proportional fairness and the attention utility."})
     List<String> dndOptions = new ArrayList<>();
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer. Default: ${DEFAULT-VALUE}.")
