@@ -261,10 +261,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         endpointOf[slot] = null;
         List<DirectorySnapshot.Replica> listed = snapshot.replicas(model);
         List<String> live = listed.stream().map(DirectorySnapshot.Replica::endpoint).toList();
-        long suspectSince = System.nanoTime() - ReplicaChoice.SUSPECT_FOR.toNanos();
-        Set<String> suspects = listed.stream().filter(r -> r.failedSince(suspectSince))
-                .map(DirectorySnapshot.Replica::endpoint).collect(java.util.stream.Collectors.toSet());
-        Optional<String> chosen = replicas.choose(model, slot, live, suspects);
+        Optional<String> chosen = replicas.choose(model, slot, live, ReplicaChoice.suspects(listed, System.nanoTime()));
         if (chosen.isEmpty()) {
             replicas.noReplica(model, !live.isEmpty(), System.nanoTime()).ifPresentOrElse(
                     error -> fail(Status.Code.UNAVAILABLE, error),

@@ -1,5 +1,6 @@
 package dnd.coordinator.job;
 
+import dnd.coordinator.directory.DirectorySnapshot;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One job's failover bookkeeping, without actors or clocks of its own: which replica a request
@@ -35,6 +37,12 @@ final class ReplicaChoice {
      * listed, and a job starting meanwhile would try it first and fail over.
      */
     static final Duration SUSPECT_FOR = Duration.ofSeconds(10);
+
+    /** The listed replicas on which some job saw a request fail within {@link #SUSPECT_FOR} before {@code nowNanos}. */
+    static Set<String> suspects(List<DirectorySnapshot.Replica> listed, long nowNanos) {
+        long since = nowNanos - SUSPECT_FOR.toNanos();
+        return listed.stream().filter(r -> r.failedSince(since)).map(DirectorySnapshot.Replica::endpoint).collect(Collectors.toSet());
+    }
 
     /** {@link #choose(String, int, List, Set)} with no suspects. */
     Optional<String> choose(String model, int slot, List<String> live) { return choose(model, slot, live, Set.of()); }

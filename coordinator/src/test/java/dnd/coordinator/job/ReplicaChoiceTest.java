@@ -43,6 +43,16 @@ class ReplicaChoiceTest {
     }
 
     @Test
+    void aReplicaIsSuspectForTenSecondsAfterSomeJobSawItFail() {
+        long now = Duration.ofMinutes(5).toNanos(), second = Duration.ofSeconds(1).toNanos();
+        List<dnd.coordinator.directory.DirectorySnapshot.Replica> listed = List.of(
+                new dnd.coordinator.directory.DirectorySnapshot.Replica("h:1", "n1", "m1", 1, "UNAVAILABLE", now - 9 * second),
+                new dnd.coordinator.directory.DirectorySnapshot.Replica("h:2", "n2", "m2", 3, "deadline", now - 11 * second),
+                new dnd.coordinator.directory.DirectorySnapshot.Replica("h:3", "n3", "m3", 0, "", 0));
+        assertEquals(Set.of("h:1"), ReplicaChoice.suspects(listed, now));
+    }
+
+    @Test
     void withoutAReplicaTheJobWaitsTheGracePeriodThenFailsNamingTheModel() {
         ReplicaChoice c = new ReplicaChoice("job", Duration.ofSeconds(10));
         c.failed("apparel", "h:1", "UNAVAILABLE: io exception", 0);
